@@ -1,0 +1,149 @@
+/**
+ * The application: Cube's REST and WebSocket APIs, the info endpoint and the built dashboard on one
+ * express app. `createApp` is what tests load; server/main.ts only starts it.
+ */
+import type * as ServerCoreModule from '@cubejs-backend/server-core';
+// Cube's WebSocket server is not re-exported by the package index; the path is pinned with Cube's version.
+import { WebSocketServer } from '@cubejs-backend/server/dist/src/websocket-server.js';
+import express from 'express';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createCheckAuth } from './auth.js';
+import type { ServerConfig } from './config.js';
+import {
+  JsCubejsServerCore,
+  SUPPORTED_CUBE_VERSION,
+  assertSupportedCubeVersion,
+  nativeModuleAvailable,
+  selectJsPlanner,
+} from './cube-without-native.js';
+import { scopeQuery } from './query-rewrite.js';
+
+type CubejsServerCore = ServerCoreModule.CubejsServerCore;
+const { CubejsServerCore: StockCubejsServerCore } = createRequire(import.meta.url)(
+  '@cubejs-backend/server-core',
+) as typeof ServerCoreModule;
+
+/** What GET /cubejs-api/v1/info (no token needed) and the start-up line report. */
+export interface ServerInfo {
+  name: 'service-code-usage';
+  cubeVersion: string;
+  mode: 'js' | 'native';
+  dbType: 'duckdb' | 'mysql';
+  nativeModuleAvailable: boolean;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  info: ServerInfo;
+  core: CubejsServerCore;
+  close(): Promise<void>;
+}
+
+/** A DriverConfig: Cube builds the driver from it (and learns the database type from `type`). */
+function driverConfig(config: ServerConfig) {
+  const db = config.database;
+  if (db.type === 'duckdb') return { type: 'duckdb', databasePath: db.databasePath };
+  return {
+    type: 'mysql',
+    host: db.host,
+    port: db.port,
+    database: db.database,
+    user: db.user,
+    password: db.password,
+    // Pre-aggregations are written to their own schema in the source database (no Cube Store).
+    readOnly: false,
+  };
+}
+
+function coreOptions(config: ServerConfig, apiSecret: string) {
+  return {
+    driverFactory: () => driverConfig(config),
+    apiSecret,
+    schemaPath: path.relative(process.cwd(), config.modelDir) || '.',
+    devServer: false,
+    telemetry: false,
+    // Cube Store needs the native module: cache, queue and pre-aggregations stay in memory / the source DB.
+    cacheAndQueueDriver: 'memory' as const,
+    preAggregationsSchema: config.preAggregationsSchema,
+    checkAuth: createCheckAuth({ secret: apiSecret, maxTokenLifetimeSeconds: 24 * 3600 }),
+    queryRewrite: async (query: Record<string, unknown>, context: { securityContext?: unknown }) =>
+      scopeQuery(query, context),
+    // No GraphQL and no `jobs` scope: the data and meta REST endpoints, and /sql for the generated SQL.
+    contextToApiScopes: async () => ['meta', 'data', 'sql'],
+    logger: (message: string, params: Record<string, unknown>) => logCubeEvent(message, params),
+  };
+}
+
+/** Cube logs every request; keep errors and warnings, as one JSON line each. */
+function logCubeEvent(message: string, params: Record<string, unknown>): void {
+  const error = params.error ?? params.warning;
+  if (error === undefined) return;
+  const { securityContext: _omit, ...rest } = params as Record<string, unknown> & { securityContext?: unknown };
+  process.stderr.write(`${JSON.stringify({ level: params.error ? 'error' : 'warn', message, ...rest })}\n`);
+}
+
+export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
+  assertSupportedCubeVersion();
+  if (config.cubeMode === 'js') selectJsPlanner();
+  else if (!nativeModuleAvailable()) {
+    throw new Error('SCU_CUBE_MODE=native, but @cubejs-backend/native cannot be loaded on this machine');
+  }
+  const info: ServerInfo = {
+    name: 'service-code-usage',
+    cubeVersion: SUPPORTED_CUBE_VERSION,
+    mode: config.cubeMode,
+    dbType: config.database.type,
+    nativeModuleAvailable: config.cubeMode === 'native' || nativeModuleAvailable(),
+  };
+
+  const options = coreOptions(config, apiSecret);
+  // In native mode Cube's stock core is used; in JS mode (the default, the one tests cover) our adapter.
+  const core: CubejsServerCore =
+    config.cubeMode === 'js' ? new JsCubejsServerCore(options as never) : new StockCubejsServerCore(options as never);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/cubejs-api/v1/info', (_req, res) => {
+    res.json(info);
+  });
+  await core.initApp(app);
+  serveDashboard(app, config.dashboardDir);
+
+  const server = http.createServer(app);
+  const sockets = new WebSocketServer(core, {});
+  sockets.initServer(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    info,
+    core,
+    async close() {
+      await sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.shutdown();
+    },
+  };
+}
+
+function serveDashboard(app: express.Express, dashboardDir: string): void {
+  const index = path.join(dashboardDir, 'index.html');
+  app.use(express.static(dashboardDir, { index: false, maxAge: '1h' }));
+  app.get('/', (_req, res) => {
+    if (!fs.existsSync(index)) {
+      res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build`.');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+}

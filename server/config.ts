@@ -1,0 +1,126 @@
+/**
+ * The server's configuration, read from the environment once, validated and typed.
+ * A bad or missing variable stops start-up with a message naming it (ConfigError).
+ * Names are the runtime contract of DESIGN.md (Cube's own CUBEJS_* where Cube has one).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type CubeMode = 'js' | 'native';
+
+export type DatabaseConfig =
+  | { type: 'duckdb'; databasePath: string; demo: boolean }
+  | { type: 'mysql'; host: string; port: number; database: string; user: string; password: string };
+
+export interface ServerConfig {
+  port: number;
+  /** Undefined only in demo mode, where start-up generates and keeps one (server/demo.ts). */
+  apiSecret: string | undefined;
+  cubeMode: CubeMode;
+  database: DatabaseConfig;
+  /** Schema (MySQL database) where Cube writes pre-aggregation tables. */
+  preAggregationsSchema: string;
+  /** Directory with the built dashboard, served at `/`. */
+  dashboardDir: string;
+  /** Directory of the data model (model/cubes, model/views). */
+  modelDir: string;
+  /** Scale for the demo database created on first start. */
+  demoScale: number;
+  /** Data directory for demo files (DuckDB database, generated secret). */
+  dataDir: string;
+  /** Seconds between refresh-key checks (freshness bound is promised from this; README). */
+  refreshKeyEverySeconds: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function required(env: Env, name: string, when: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new ConfigError(name, `is required ${when}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function readConfig(env: Env = process.env): ServerConfig {
+  const dbType = oneOf(env, 'CUBEJS_DB_TYPE', ['duckdb', 'mysql'] as const, 'duckdb');
+  const dataDir = path.resolve(PROJECT_ROOT, env.SCU_DATA_DIR || '.data');
+  let database: DatabaseConfig;
+  if (dbType === 'mysql') {
+    const when = 'when CUBEJS_DB_TYPE=mysql';
+    database = {
+      type: 'mysql',
+      host: required(env, 'CUBEJS_DB_HOST', when),
+      port: integer(env, 'CUBEJS_DB_PORT', 3306, 1, 65535),
+      database: required(env, 'CUBEJS_DB_NAME', when),
+      user: required(env, 'CUBEJS_DB_USER', when),
+      password: env.CUBEJS_DB_PASS ?? '',
+    };
+  } else {
+    const explicitPath = env.CUBEJS_DB_DUCKDB_DATABASE_PATH;
+    database = {
+      type: 'duckdb',
+      databasePath: path.resolve(PROJECT_ROOT, explicitPath || path.join(dataDir, 'demo.duckdb')),
+      // Without a path of its own the server runs the embedded demo: it creates the file with demo data.
+      demo: !explicitPath,
+    };
+  }
+
+  const apiSecret = env.CUBEJS_API_SECRET || undefined;
+  const isDemo = database.type === 'duckdb' && database.demo;
+  if (!apiSecret && !isDemo) {
+    throw new ConfigError('CUBEJS_API_SECRET', 'is required (only the embedded demo database generates one)');
+  }
+  if (apiSecret !== undefined && apiSecret.length < 32) {
+    throw new ConfigError('CUBEJS_API_SECRET', 'must be at least 32 characters (it signs the HS256 tokens)');
+  }
+
+  const preAggregationsSchema = env.CUBEJS_PRE_AGGREGATIONS_SCHEMA || 'scu_pre_aggregations';
+  if (!IDENTIFIER.test(preAggregationsSchema)) {
+    throw new ConfigError('CUBEJS_PRE_AGGREGATIONS_SCHEMA', `must be a plain identifier, got "${preAggregationsSchema}"`);
+  }
+
+  return {
+    // 0 asks the OS for a free port (tests).
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    apiSecret,
+    cubeMode: oneOf(env, 'SCU_CUBE_MODE', ['js', 'native'] as const, 'js'),
+    database,
+    preAggregationsSchema,
+    dashboardDir: path.resolve(PROJECT_ROOT, env.SCU_DASHBOARD_DIR || 'dist/dashboard'),
+    modelDir: path.resolve(PROJECT_ROOT, env.SCU_MODEL_DIR || 'model'),
+    demoScale: integer(env, 'SCU_DEMO_SCALE', 1, 1, 1000),
+    dataDir,
+    refreshKeyEverySeconds: integer(env, 'SCU_REFRESH_KEY_EVERY_SECONDS', 10, 1, 3600),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Row-level security: Cube's `queryRewrite`, run on every data path (load, sql, dry-run,
+ * WebSocket, each query of a compare or multi query) after Cube has normalized the query.
+ *
+ * The scope filters are added at the top level of `filters`, which Cube ANDs together, so no client
+ * filter, however nested in `or`/`and`, can widen them. A query that names a view without a
+ * declared scope is refused: the list below is the only way data leaves the server.
+ */
+import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
+import { createRequire } from 'node:module';
+import type { SecurityContext } from './auth.js';
+
+const { UserError } = createRequire(import.meta.url)('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
+
+export interface ViewScope {
+  /** Member holding the clinic id; always filtered to the token's clinic. */
+  clinic: string;
+  /** Member holding the rendering provider; filtered for the `provider` role. Absent: the view holds
+   * no per-item data (clinic metadata), which every role of the clinic may read. */
+  provider?: string;
+}
+
+export const VIEW_SCOPES: Readonly<Record<string, ViewScope>> = {
+  service_code_usage: { clinic: 'service_code_usage.clinic_id', provider: 'service_code_usage.provider_id' },
+};
+
+type Query = Record<string, unknown> & { filters?: unknown[] };
+
+function collectMembers(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => collectMembers(v, into));
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const key of ['member', 'dimension', 'id', 'and', 'or']) if (key in o) collectMembers(o[key], into);
+  }
+}
+
+/** Every member a query names: measures, dimensions, segments, time dimensions, filters, order. */
+export function membersOfQuery(query: Query): Set<string> {
+  const members = new Set<string>();
+  for (const key of ['measures', 'dimensions', 'segments', 'timeDimensions', 'filters']) {
+    collectMembers(query[key], members);
+  }
+  const order = query.order;
+  if (Array.isArray(order)) {
+    for (const entry of order) collectMembers(Array.isArray(entry) ? entry[0] : entry, members);
+  } else if (order && typeof order === 'object') {
+    Object.keys(order).forEach((m) => members.add(m));
+  }
+  return members;
+}
+
+export function viewsOfQuery(query: Query): Set<string> {
+  return new Set([...membersOfQuery(query)].map((m) => m.split('.')[0]!));
+}
+
+/** Cube's `queryRewrite` option. Throws (400) to deny. */
+export function scopeQuery<Q extends Query>(query: Q, context: { securityContext?: unknown }): Q {
+  const security = context.securityContext as SecurityContext | undefined;
+  if (!security || typeof security.clinic_id !== 'number') {
+    // checkAuth sets the context on every request; its absence means a path we did not expect.
+    throw new UserError('No security context: the request is not authorized');
+  }
+  const views = viewsOfQuery(query);
+  if (views.size === 0) throw new UserError('The query names no members');
+  const scopeFilters: unknown[] = [];
+  for (const view of views) {
+    const scope = VIEW_SCOPES[view];
+    if (!scope) throw new UserError(`'${view}' is not a queryable view. Query the public views listed by /meta`);
+    scopeFilters.push({ member: scope.clinic, operator: 'equals', values: [String(security.clinic_id)] });
+    if (security.role === 'provider' && scope.provider) {
+      scopeFilters.push({ member: scope.provider, operator: 'equals', values: [String(security.provider_id)] });
+    }
+  }
+  return {
+    ...query,
+    filters: [...(query.filters ?? []), ...scopeFilters],
+    // Dates of service are clinic calendar dates: never shift them (DESIGN.md, measured facts).
+    timezone: 'UTC',
+  };
+}
