@@ -1,0 +1,37 @@
+/**
+ * The embedded default: with no database configured, the server runs on a DuckDB file with demo data,
+ * created on first start, and a generated secret kept for later starts (never committed, mode 0600).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { seedDuckDb } from './db/seed/index.js';
+
+/** The demo data: deterministic, so every newcomer sees the same clinics (README lists them). */
+export const DEMO_SEED = 20240101;
+
+/** Creates the demo DuckDB file unless it exists. Seeds into a temporary file first, so an
+ * interrupted first start never leaves a half-filled database that later starts would trust. */
+export async function ensureDemoDatabase(databasePath: string, scale: number, log: (line: string) => void): Promise<boolean> {
+  if (fs.existsSync(databasePath)) return false;
+  fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  const partial = `${databasePath}.partial`;
+  fs.rmSync(partial, { force: true });
+  fs.rmSync(`${partial}.wal`, { force: true });
+  log(`Creating the demo database ${databasePath} (scale ${scale}); this happens once.`);
+  const started = Date.now();
+  const summary = await seedDuckDb(partial, { scale, seed: DEMO_SEED, progress: true });
+  fs.renameSync(partial, databasePath);
+  log(`Demo database ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(summary.rows ?? summary)}`);
+  return true;
+}
+
+/** The secret the demo signs its tokens with: read from dataDir, generated on first start. */
+export function demoSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'demo-api-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
