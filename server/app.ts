@@ -11,7 +11,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createCheckAuth } from './auth.js';
+import { assertTokenCurrent, createCheckAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import {
   JsCubejsServerCore,
@@ -20,7 +20,11 @@ import {
   nativeModuleAvailable,
   selectJsPlanner,
 } from './cube-without-native.js';
+import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
+import { JwksKeys } from './jwks.js';
+import { installQueryGuard } from './query-guard.js';
 import { scopeQuery } from './query-rewrite.js';
+import { redactLogParams } from './security-log.js';
 
 type CubejsServerCore = ServerCoreModule.CubejsServerCore;
 const { CubejsServerCore: StockCubejsServerCore } = createRequire(import.meta.url)(
@@ -70,11 +74,24 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
     // Cube Store needs the native module: cache, queue and pre-aggregations stay in memory / the source DB.
     cacheAndQueueDriver: 'memory' as const,
     preAggregationsSchema: config.preAggregationsSchema,
-    checkAuth: createCheckAuth({ secret: apiSecret, maxTokenLifetimeSeconds: 24 * 3600 }),
+    checkAuth: createCheckAuth({
+      secret: apiSecret,
+      maxTokenLifetimeSeconds: config.security.maxTokenLifetimeSeconds,
+      jwks: config.security.jwksUrl
+        ? new JwksKeys(config.security.jwksUrl, { onError: (error) => logCubeEvent('JWKS', { warning: error }) })
+        : undefined,
+      audience: config.security.jwtAudience,
+      issuer: config.security.jwtIssuer,
+    }),
     queryRewrite: async (query: Record<string, unknown>, context: { securityContext?: unknown }) =>
       scopeQuery(query, context),
     // No GraphQL and no `jobs` scope: the data and meta REST endpoints, and /sql for the generated SQL.
-    contextToApiScopes: async () => ['meta', 'data', 'sql'],
+    // Called on every data and meta request, REST and WebSocket: a token that expired since the socket
+    // authorized is refused here (server/auth.ts).
+    contextToApiScopes: async (securityContext: unknown) => {
+      assertTokenCurrent(securityContext);
+      return ['meta', 'data', 'sql'];
+    },
     logger: (message: string, params: Record<string, unknown>) => logCubeEvent(message, params),
   };
 }
@@ -83,7 +100,7 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
 function logCubeEvent(message: string, params: Record<string, unknown>): void {
   const error = params.error ?? params.warning;
   if (error === undefined) return;
-  const { securityContext: _omit, ...rest } = params as Record<string, unknown> & { securityContext?: unknown };
+  const rest = redactLogParams(params);
   process.stderr.write(`${JSON.stringify({ level: params.error ? 'error' : 'warn', message, ...rest })}\n`);
 }
 
@@ -108,13 +125,17 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
 
   const app = express();
   app.disable('x-powered-by');
+  applyHttpSecurity(app, { allowedOrigins: config.security.allowedOrigins, maxBodyBytes: MAX_REQUEST_BYTES });
   app.get('/cubejs-api/v1/info', (_req, res) => {
     res.json(info);
   });
   await core.initApp(app);
+  installQueryGuard((core as unknown as { apiGateway(): Parameters<typeof installQueryGuard>[0] }).apiGateway());
   serveDashboard(app, config.dashboardDir);
 
   const server = http.createServer(app);
+  // Cube sizes WebSocket messages by this variable (default 50mb); REST bodies are bounded in http-security.ts.
+  process.env.CUBEJS_MAX_REQUEST_SIZE ??= `${MAX_REQUEST_BYTES / 1024}kb`;
   const sockets = new WebSocketServer(core, {});
   sockets.initServer(server);
   await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,13 @@
 /**
- * Who is asking: the portal's JWT (DESIGN.md, "Auth"), checked on every REST and WebSocket request.
- * A missing, forged, expired or incomplete token is refused with 403 and no data.
+ * Who is asking: the portal's JWT (DESIGN.md, "Auth"), checked on every REST request and on every
+ * WebSocket message. HS256 with CUBEJS_API_SECRET, or RS256 with a key of the portal's JWKS
+ * (SCU_JWKS_URL). A missing, forged, unsigned, expired, over-long or incomplete token is refused with
+ * 403, a message saying what is wrong, and no data; Cube logs the refusal (server/app.ts).
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import { createRequire } from 'node:module';
 import jwt from 'jsonwebtoken';
+import type { JwksKeys } from './jwks.js';
 
 const { CubejsHandlerError } = createRequire(import.meta.url)('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
 
@@ -26,21 +29,28 @@ export class AuthError extends CubejsHandlerError {
   }
 }
 
+/** Seconds a token's `iat` may lie in the future (clocks of portal and server differ a little). */
+export const CLOCK_SKEW_SECONDS = 60;
+
 function positiveId(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-  if (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value)) return Number(value);
+  if (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
   return undefined;
 }
 
 /** Validates the claims of an already verified token; throws AuthError naming what is wrong. */
 export function securityContextFromClaims(claims: unknown): SecurityContext {
-  if (!claims || typeof claims !== 'object') throw new AuthError('Invalid token: the payload is not a JSON object');
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
+    throw new AuthError('Invalid token: the payload is not a JSON object');
+  }
   const c = claims as Record<string, unknown>;
-  if (typeof c.exp !== 'number') throw new AuthError('Invalid token: the exp claim is required');
+  if (typeof c.exp !== 'number' || !Number.isFinite(c.exp)) {
+    throw new AuthError('Invalid token: the exp claim (expiry, seconds since the epoch) is required');
+  }
   const clinicId = positiveId(c.clinic_id);
-  if (clinicId === undefined) throw new AuthError('Invalid token: clinic_id must be a positive integer');
-  if (!ROLES.includes(c.role as Role)) {
-    throw new AuthError(`Invalid token: role must be one of ${ROLES.join(', ')}`);
+  if (clinicId === undefined) throw new AuthError('Invalid token: clinic_id (a positive integer) is required');
+  if (typeof c.role !== 'string' || !(ROLES as readonly string[]).includes(c.role)) {
+    throw new AuthError(`Invalid token: role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(c.role ?? null)}`);
   }
   const role = c.role as Role;
   const context: SecurityContext = { clinic_id: clinicId, role, exp: c.exp };
@@ -56,36 +66,99 @@ export function securityContextFromClaims(claims: unknown): SecurityContext {
 
 export interface CheckAuthOptions {
   secret: string;
-  /** Longest accepted lifetime: exp minus iat (or minus now when there is no iat). */
+  /** Longest accepted lifetime: exp minus iat, and exp minus now. */
   maxTokenLifetimeSeconds: number;
+  /** Keys for RS256 tokens (SCU_JWKS_URL); absent: HS256 only. */
+  jwks?: JwksKeys;
+  /** When set, the token's `aud` / `iss` must match. */
+  audience?: string;
+  issuer?: string;
   /** Clock for tests; seconds since the epoch. */
   now?: () => number;
 }
 
-/** Verifies an HS256 token and returns its security context, or throws AuthError. */
-export function verifyToken(token: string | undefined, options: CheckAuthOptions): SecurityContext {
-  if (!token) throw new AuthError('Authorization header with a token is required');
-  const bearer = token.replace(/^Bearer\s+/i, '');
-  const now = options.now?.() ?? Math.floor(Date.now() / 1000);
+const nowSeconds = (options: { now?: () => number }) => options.now?.() ?? Math.floor(Date.now() / 1000);
+
+/** The token of an Authorization header value: `<JWT>` or `Bearer <JWT>`. */
+export function tokenOfHeader(header: string | undefined): string | undefined {
+  const token = header?.trim().replace(/^Bearer\s+/i, '');
+  return token ? token : undefined;
+}
+
+async function verificationKey(header: jwt.JwtHeader, options: CheckAuthOptions): Promise<jwt.Secret | import('node:crypto').KeyObject> {
+  switch (header.alg) {
+    case 'HS256':
+      return options.secret;
+    case 'RS256':
+      if (!options.jwks) {
+        throw new AuthError('Invalid token: RS256 tokens need SCU_JWKS_URL on the server; this server accepts HS256 only');
+      }
+      try {
+        return await options.jwks.key(header.kid);
+      } catch (e) {
+        throw new AuthError(`Invalid token: cannot verify the RS256 signature: ${(e as Error).message}`);
+      }
+    case 'none':
+    case undefined:
+      throw new AuthError('Invalid token: unsigned tokens (alg "none") are refused');
+    default:
+      throw new AuthError(`Invalid token: algorithm ${JSON.stringify(header.alg)} is not accepted; use HS256 or RS256`);
+  }
+}
+
+/** Verifies a token and returns its security context, or throws AuthError. */
+export async function verifyToken(authorization: string | undefined, options: CheckAuthOptions): Promise<SecurityContext> {
+  const token = tokenOfHeader(authorization);
+  if (!token) {
+    throw new AuthError('Authorization header with a token is required: "Authorization: Bearer <JWT>"');
+  }
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload !== 'object') throw new AuthError('Invalid token: not a signed JWT');
+  const key = await verificationKey(decoded.header, options);
+  const now = nowSeconds(options);
   let claims: unknown;
   try {
-    // Only HS256: never `none`, never an algorithm the token chooses for itself.
-    claims = jwt.verify(bearer, options.secret, { algorithms: ['HS256'], clockTimestamp: now });
+    // The algorithm is fixed by the key we chose, never by the token: no alg confusion, never `none`.
+    claims = jwt.verify(token, key, {
+      algorithms: [decoded.header.alg as jwt.Algorithm],
+      clockTimestamp: now,
+      ...(options.audience ? { audience: options.audience } : {}),
+      ...(options.issuer ? { issuer: options.issuer } : {}),
+    });
   } catch (e) {
-    if (e instanceof jwt.TokenExpiredError) throw new AuthError('Token expired');
+    if (e instanceof jwt.TokenExpiredError) throw new AuthError(`Token expired at ${e.expiredAt.toISOString()}`);
+    if (e instanceof jwt.NotBeforeError) throw new AuthError(`Token not valid before ${e.date.toISOString()}`);
     throw new AuthError(`Invalid token: ${(e as Error).message}`);
   }
   const context = securityContextFromClaims(claims);
-  const issuedAt = typeof (claims as { iat?: unknown }).iat === 'number' ? (claims as { iat: number }).iat : now;
-  if (context.exp - issuedAt > options.maxTokenLifetimeSeconds) {
-    throw new AuthError(`Invalid token: lifetime exceeds the maximum of ${options.maxTokenLifetimeSeconds} seconds`);
+  const iat = (claims as { iat?: unknown }).iat;
+  if (iat !== undefined && (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS)) {
+    throw new AuthError('Invalid token: iat (issued at) must be a time that has passed');
+  }
+  const max = options.maxTokenLifetimeSeconds;
+  // Both bounds: a token issued "in the future" must not outlive the maximum either.
+  if (context.exp - now > max || (typeof iat === 'number' && context.exp - iat > max)) {
+    throw new AuthError(
+      `Invalid token: its lifetime exceeds the maximum of ${max} seconds (SCU_MAX_TOKEN_LIFETIME); mint shorter-lived tokens`,
+    );
   }
   return context;
 }
 
+/**
+ * Throws when a context verified earlier has expired since. A WebSocket connection authenticates once
+ * and then sends queries (and Cube re-runs its subscriptions) for as long as it stays open: every data
+ * and meta request checks the expiry again, so an expired token never exports data.
+ */
+export function assertTokenCurrent(securityContext: unknown, now: number = Math.floor(Date.now() / 1000)): void {
+  const exp = (securityContext as Partial<SecurityContext> | undefined)?.exp;
+  if (typeof exp !== 'number') throw new AuthError('No valid token: authorize first');
+  if (exp <= now) throw new AuthError(`Token expired at ${new Date(exp * 1000).toISOString()}`);
+}
+
 /** Cube's `checkAuth` option: sets `req.securityContext` or throws (403). */
 export function createCheckAuth(options: CheckAuthOptions) {
-  return (req: { securityContext?: unknown }, authorization?: string): void => {
-    req.securityContext = verifyToken(authorization, options);
+  return async (req: { securityContext?: unknown }, authorization?: string): Promise<void> => {
+    req.securityContext = await verifyToken(authorization, options);
   };
 }

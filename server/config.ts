@@ -42,6 +42,20 @@ export interface ServerConfig {
   dataDir: string;
   /** Seconds between refresh-key checks (freshness bound is promised from this; README). */
   refreshKeyEverySeconds: number;
+  /** Embedding security (docs/security.md). */
+  security: SecurityConfig;
+}
+
+export interface SecurityConfig {
+  /** Portal origins allowed to call the API from a browser (CORS) and to frame the dashboard. */
+  allowedOrigins: string[];
+  /** Longest token lifetime accepted (exp minus iat), in seconds. */
+  maxTokenLifetimeSeconds: number;
+  /** JWKS endpoint of a portal that signs RS256 tokens with its private key; undefined: HS256 only. */
+  jwksUrl: string | undefined;
+  /** When set, every token must carry this `aud` / `iss`. */
+  jwtAudience: string | undefined;
+  jwtIssuer: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +85,74 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** "90", "90s", "15m", "1h", "7d" in seconds; undefined when the text is not such a duration. */
+export function parseDurationSeconds(text: string): number | undefined {
+  const m = /^(\d{1,9})\s*([smhd]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * DURATION_UNITS[m[2] || 's']!;
+}
+
+function duration(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined) {
+    throw new ConfigError(name, `must be a duration such as 3600, 90m, 24h or 7d, got "${raw}"`);
+  }
+  if (seconds < min || seconds > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max} seconds, got "${raw}" (${seconds} s)`);
+  }
+  return seconds;
+}
+
+/** A browser origin exactly as browsers send it: scheme, host and optional port; no path, no slash. */
+function origins(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+    .map((o) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(o);
+      } catch {
+        url = undefined;
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== o) {
+        throw new ConfigError(
+          name,
+          `must be a comma-separated list of origins such as https://portal.example.com (scheme, host and ` +
+            `optional port; no path, no trailing slash, no wildcard), got "${o}"`,
+        );
+      }
+      return o;
+    });
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return url.href;
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
 
 export function readConfig(env: Env = process.env): ServerConfig {
   const dbType = oneOf(env, 'CUBEJS_DB_TYPE', ['duckdb', 'mysql'] as const, 'duckdb');
@@ -122,5 +204,12 @@ export function readConfig(env: Env = process.env): ServerConfig {
     demoScale: integer(env, 'SCU_DEMO_SCALE', 1, 1, 1000),
     dataDir,
     refreshKeyEverySeconds: integer(env, 'SCU_REFRESH_KEY_EVERY_SECONDS', 10, 1, 3600),
+    security: {
+      allowedOrigins: origins(env, 'SCU_ALLOWED_ORIGINS'),
+      maxTokenLifetimeSeconds: duration(env, 'SCU_MAX_TOKEN_LIFETIME', 24 * 3600, 60, 30 * 86_400),
+      jwksUrl: httpUrl(env, 'SCU_JWKS_URL'),
+      jwtAudience: optionalText(env, 'SCU_JWT_AUDIENCE'),
+      jwtIssuer: optionalText(env, 'SCU_JWT_ISSUER'),
+    },
   };
 }

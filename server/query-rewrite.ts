@@ -8,7 +8,7 @@
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import { createRequire } from 'node:module';
-import type { SecurityContext } from './auth.js';
+import { AuthError, ROLES, assertTokenCurrent, type SecurityContext } from './auth.js';
 
 const { UserError } = createRequire(import.meta.url)('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
 
@@ -54,27 +54,37 @@ export function viewsOfQuery(query: Query): Set<string> {
   return new Set([...membersOfQuery(query)].map((m) => m.split('.')[0]!));
 }
 
-/** Cube's `queryRewrite` option. Throws (400) to deny. */
+/** The filters that confine a query on `view` to what the token may see. */
+export function scopeFilters(view: string, security: SecurityContext): unknown[] {
+  const scope = VIEW_SCOPES[view];
+  if (!scope) throw new UserError(`'${view}' is not a queryable view. Query the public views listed by /meta`);
+  const filters: unknown[] = [{ member: scope.clinic, operator: 'equals', values: [String(security.clinic_id)] }];
+  if (security.role === 'provider' && scope.provider) {
+    filters.push({ member: scope.provider, operator: 'equals', values: [String(security.provider_id)] });
+  }
+  return filters;
+}
+
+/** Cube's `queryRewrite` option. Throws to deny (403 without a valid context, 400 for a bad query). */
 export function scopeQuery<Q extends Query>(query: Q, context: { securityContext?: unknown }): Q {
   const security = context.securityContext as SecurityContext | undefined;
-  if (!security || typeof security.clinic_id !== 'number') {
+  if (!security || typeof security.clinic_id !== 'number' || !ROLES.includes(security.role)) {
     // checkAuth sets the context on every request; its absence means a path we did not expect.
-    throw new UserError('No security context: the request is not authorized');
+    throw new AuthError('No security context: the request is not authorized');
   }
+  if (security.role === 'provider' && typeof security.provider_id !== 'number') {
+    throw new AuthError('Invalid token: provider_id is required when role is provider');
+  }
+  // A WebSocket subscription outlives its token otherwise: re-check the expiry on every query.
+  assertTokenCurrent(security);
   const views = viewsOfQuery(query);
   if (views.size === 0) throw new UserError('The query names no members');
-  const scopeFilters: unknown[] = [];
-  for (const view of views) {
-    const scope = VIEW_SCOPES[view];
-    if (!scope) throw new UserError(`'${view}' is not a queryable view. Query the public views listed by /meta`);
-    scopeFilters.push({ member: scope.clinic, operator: 'equals', values: [String(security.clinic_id)] });
-    if (security.role === 'provider' && scope.provider) {
-      scopeFilters.push({ member: scope.provider, operator: 'equals', values: [String(security.provider_id)] });
-    }
-  }
+  const filters = [...views].flatMap((view) => scopeFilters(view, security));
   return {
     ...query,
-    filters: [...(query.filters ?? []), ...scopeFilters],
+    // Top-level filters are ANDed: whatever the client's own filters say (nested or/and included),
+    // they can only narrow these.
+    filters: [...(query.filters ?? []), ...filters],
     // Dates of service are clinic calendar dates: never shift them (DESIGN.md, measured facts).
     timezone: 'UTC',
   };
