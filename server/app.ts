@@ -129,9 +129,10 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   app.get('/cubejs-api/v1/info', (_req, res) => {
     res.json(info);
   });
+  // Before Cube's routes: in production mode Cube answers `GET /` with its own placeholder page.
+  serveDashboard(app, config.dashboardDir);
   await core.initApp(app);
   installQueryGuard((core as unknown as { apiGateway(): Parameters<typeof installQueryGuard>[0] }).apiGateway());
-  serveDashboard(app, config.dashboardDir);
 
   const server = http.createServer(app);
   // Cube sizes WebSocket messages by this variable (default 50mb); REST bodies are bounded in http-security.ts.
