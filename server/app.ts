@@ -153,6 +153,8 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       await sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // beforeShutdown stops the compiler-cache and refresh timers, which shutdown() leaves running.
+      await core.beforeShutdown();
       await core.shutdown();
     },
   };

@@ -10,19 +10,16 @@ import { seedDuckDb } from './db/seed/index.js';
 /** The demo data: deterministic, so every newcomer sees the same clinics (README lists them). */
 export const DEMO_SEED = 20240101;
 
-/** Creates the demo DuckDB file unless it exists. Seeds into a temporary file first, so an
- * interrupted first start never leaves a half-filled database that later starts would trust. */
+/** Creates the demo DuckDB file unless it exists. The seeder writes a new file under a temporary
+ * name and renames it when complete, so an interrupted first start leaves nothing later starts trust. */
 export async function ensureDemoDatabase(databasePath: string, scale: number, log: (line: string) => void): Promise<boolean> {
   if (fs.existsSync(databasePath)) return false;
-  fs.mkdirSync(path.dirname(databasePath), { recursive: true });
-  const partial = `${databasePath}.partial`;
-  fs.rmSync(partial, { force: true });
-  fs.rmSync(`${partial}.wal`, { force: true });
   log(`Creating the demo database ${databasePath} (scale ${scale}); this happens once.`);
-  const started = Date.now();
-  const summary = await seedDuckDb(partial, { scale, seed: DEMO_SEED, progress: true });
-  fs.renameSync(partial, databasePath);
-  log(`Demo database ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(summary.rows ?? summary)}`);
+  const summary = await seedDuckDb(databasePath, { scale, seed: DEMO_SEED, progress: true });
+  log(
+    `Demo database ready in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.rows.purchase_items} service lines ` +
+      `on ${summary.rows.purchases} visits in ${summary.rows.clinics} clinics (${summary.options.startDate} to ${summary.options.endDate}).`,
+  );
   return true;
 }
 
