@@ -32,8 +32,9 @@ export async function seedDuckDb(path: string, options: SeedRunOptions): Promise
   let connection: DuckDBConnection | undefined;
   try {
     connection = await instance.connect();
-    await prepareTables(connection, options.reset ?? false);
+    const deferredKeys = await prepareTables(connection, options.reset ?? false);
     await appendRows(connection, options, progress);
+    for (const table of deferredKeys) await connection.run(`ALTER TABLE ${table} ADD PRIMARY KEY (id)`);
     await connection.run('CHECKPOINT');
   } catch (error) {
     connection?.closeSync();
@@ -63,17 +64,33 @@ function removeDatabaseFiles(path: string): void {
   rmSync(`${path}.wal`, { force: true });
 }
 
-async function prepareTables(connection: DuckDBConnection, reset: boolean): Promise<void> {
+/**
+ * Creates the missing host tables and checks that all are empty. Returns the tables it created
+ * without their PRIMARY KEY, to be added after the load: DuckDB builds the key's index in one go
+ * then, several times faster than maintaining it row by row (5 s of 16 s at 1M items).
+ */
+async function prepareTables(connection: DuckDBConnection, reset: boolean): Promise<HostTable[]> {
   if (reset) {
     for (const table of [...HOST_TABLES].reverse()) await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
-  for (const statement of hostSchemaStatements('duckdb', { ifNotExists: true })) await connection.run(statement);
+  const listed = await connection.run('SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()');
+  const existing = new Set((await listed.getRows()).map((row) => String(row[0])));
+  const deferredKeys: HostTable[] = [];
+  for (const statement of hostSchemaStatements('duckdb')) {
+    const table = /^CREATE TABLE (\w+)/i.exec(statement)?.[1] as HostTable | undefined;
+    if (!table || !HOST_TABLES.includes(table)) throw new Error(`unexpected statement in the DuckDB host schema: ${statement.slice(0, 60)}`);
+    if (existing.has(table)) continue;
+    const withoutKey = statement.replace(/\b(id\s+UBIGINT)\s+PRIMARY KEY\b/, "$1 NOT NULL");
+    if (withoutKey !== statement) deferredKeys.push(table);
+    await connection.run(withoutKey);
+  }
   const counts = HOST_TABLES.map((table) => `(SELECT count(*) FROM ${table})`).join(' + ');
   const result = await connection.run(`SELECT ${counts} AS n`);
-  const existing = Number((await result.getRows())[0]?.[0] ?? 0);
-  if (existing > 0) {
-    throw new Error(`the host tables already hold ${existing} rows; seed with reset (--reset) to drop and recreate them`);
+  const count = Number((await result.getRows())[0]?.[0] ?? 0);
+  if (count > 0) {
+    throw new Error(`the host tables already hold ${count} rows; seed with reset (--reset) to drop and recreate them`);
   }
+  return deferredKeys;
 }
 
 async function appendRows(connection: DuckDBConnection, options: SeedRunOptions, progress: ProgressCounter): Promise<void> {

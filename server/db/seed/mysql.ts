@@ -76,12 +76,13 @@ async function insertRows(db: Connection, options: SeedRunOptions, batchRows: nu
     const buffer = buffers[table];
     if (buffer.tuples.length === 0) return;
     const sql = prefixes[table] + buffer.tuples.join(',');
+    const rows = buffer.tuples.length;
     buffer.tuples = [];
     buffer.bytes = 0;
     await inFlight;
     if (failure) throw failure;
     inFlight = db.query(sql).then(
-      () => undefined,
+      () => progress.add(table, rows), // counted once the database has them
       (error: unknown) => {
         failure = error;
       },
@@ -103,7 +104,6 @@ async function insertRows(db: Connection, options: SeedRunOptions, batchRows: nu
     const buffer = buffers[hostRow.table];
     buffer.tuples.push(tuple);
     buffer.bytes += tuple.length + 1;
-    progress.add(hostRow.table);
     if (buffer.tuples.length >= batchRows || buffer.bytes >= MAX_STATEMENT_BYTES) {
       await send(hostRow.table);
       progress.tick();

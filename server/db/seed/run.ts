@@ -49,9 +49,9 @@ export class ProgressCounter {
     this.onProgress = options.onProgress ?? (options.progress ? progressBar(process.stderr) : undefined);
   }
 
-  add(table: HostTable): void {
-    this.rowsByTable[table]++;
-    this.rowsWritten++;
+  add(table: HostTable, rows = 1): void {
+    this.rowsByTable[table] += rows;
+    this.rowsWritten += rows;
   }
 
   get elapsedMs(): number {
