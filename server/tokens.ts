@@ -17,5 +17,6 @@ export function mintToken(secret: string, claims: TokenClaims, ttlSeconds: numbe
   const iat = Math.floor(Date.now() / 1000);
   const payload = { ...claims, iat, exp: iat + ttlSeconds };
   securityContextFromClaims(payload);
-  return jwt.sign(payload, secret, { algorithm: 'HS256', noTimestamp: true });
+  // iat is in the payload, so jsonwebtoken keeps it as given (noTimestamp would delete it).
+  return jwt.sign(payload, secret, { algorithm: 'HS256' });
 }
