@@ -1,0 +1,26 @@
+import cube, { type CubeApi } from '@cubejs-client/core';
+import { inject, provide, type InjectionKey } from 'vue';
+
+/** The part of the Cube client the dashboard uses (tests provide a fake with the same shape). */
+export type CubeClient = Pick<CubeApi, 'load' | 'meta'>;
+
+const CUBE_CLIENT: InjectionKey<CubeClient> = Symbol('cube-client');
+
+/**
+ * A Cube client for this server's REST API. The token comes from a function, asked before every
+ * request, so a token refreshed by the portal is used without a reload (STYLE.md).
+ */
+export function createCubeClient(getToken: () => string | null, apiUrl = '/cubejs-api/v1'): CubeClient {
+  return cube(async () => getToken() ?? '', { apiUrl });
+}
+
+/** Like @cubejs-client/react's CubeProvider: makes the client available to every descendant. */
+export function provideCubeClient(client: CubeClient): void {
+  provide(CUBE_CLIENT, client);
+}
+
+export function useCubeClient(): CubeClient {
+  const client = inject(CUBE_CLIENT, null);
+  if (!client) throw new Error('useCubeClient: no Cube client provided (call provideCubeClient in an ancestor)');
+  return client;
+}

@@ -1,0 +1,64 @@
+import type { Query, ResultSet } from '@cubejs-client/core';
+import { computed, ref, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref, type ShallowRef } from 'vue';
+import { useCubeClient } from './useCubeApi.js';
+
+export interface CubeQueryState {
+  resultSet: ShallowRef<ResultSet | null>;
+  isLoading: Ref<boolean>;
+  error: ShallowRef<Error | null>;
+  /** Runs the current query again (the "Retry" of an error state). */
+  refetch(): void;
+}
+
+/**
+ * Loads a Cube query and reloads it whenever the query changes, like @cubejs-client/react's
+ * `useCubeQuery`. A null query loads nothing. The previous result stays in `resultSet` while the next
+ * one loads, so the screen does not flash; a request made stale by a newer query is aborted.
+ */
+export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQueryState {
+  const client = useCubeClient();
+  const resultSet = shallowRef<ResultSet | null>(null);
+  const isLoading = ref(false);
+  const error = shallowRef<Error | null>(null);
+  const attempt = ref(0);
+  // Compared as JSON: a getter that builds an equal query must not trigger a new request.
+  const key = computed(() => {
+    const q = toValue(query);
+    return q ? JSON.stringify(q) : null;
+  });
+
+  watch(
+    [key, attempt],
+    ([currentKey], _previous, onCleanup) => {
+      if (currentKey === null) {
+        resultSet.value = null;
+        error.value = null;
+        isLoading.value = false;
+        return;
+      }
+      const controller = new AbortController();
+      let current = true;
+      onCleanup(() => {
+        current = false;
+        controller.abort();
+      });
+      isLoading.value = true;
+      error.value = null;
+      client.load(JSON.parse(currentKey) as Query, { signal: controller.signal }).then(
+        (result) => {
+          if (!current) return;
+          resultSet.value = result;
+          isLoading.value = false;
+        },
+        (e: unknown) => {
+          if (!current) return;
+          error.value = e instanceof Error ? e : new Error(String(e));
+          isLoading.value = false;
+        },
+      );
+    },
+    { immediate: true },
+  );
+
+  return { resultSet, isLoading, error, refetch: () => attempt.value++ };
+}

@@ -1,0 +1,58 @@
+import { init, type ECharts, type EChartsCoreOption } from 'echarts/core';
+import { onBeforeUnmount, onMounted, ref, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue';
+
+/** What a click on a chart element reports (ECharts' event params, the fields used here). */
+export interface ChartClick {
+  componentType: string;
+  seriesIndex?: number;
+  dataIndex: number;
+  name: string;
+  value: unknown;
+  data: unknown;
+}
+
+/**
+ * Mounts an ECharts instance on `el`, keeps it in step with `option` (a shallowRef or getter: ECharts
+ * options are large, never deep-reactive), resizes it with its container, and disposes it on unmount.
+ * Each chart component registers (echarts/core `use`) only the chart types and components it needs.
+ */
+export function useECharts(
+  el: Ref<HTMLElement | null>,
+  option: MaybeRefOrGetter<EChartsCoreOption | null>,
+  onClick?: (params: ChartClick) => void,
+): { chart: Ref<ECharts | null>; width: Ref<number> } {
+  const chart = shallowRef<ECharts | null>(null);
+  /** The chart's width in CSS pixels, for options that depend on room (labels on or off). */
+  const width = ref(0);
+  let observer: ResizeObserver | undefined;
+
+  onMounted(() => {
+    if (!el.value) return;
+    const instance = init(el.value, undefined, { renderer: 'canvas' });
+    chart.value = instance;
+    if (onClick) instance.on('click', (params) => onClick(params as unknown as ChartClick));
+    width.value = el.value.clientWidth;
+    observer = new ResizeObserver(() => {
+      width.value = el.value?.clientWidth ?? 0;
+      instance.resize();
+    });
+    observer.observe(el.value);
+    const current = toValue(option);
+    if (current) instance.setOption(current, { notMerge: true });
+  });
+
+  watch(
+    () => toValue(option),
+    (next) => {
+      if (chart.value && next) chart.value.setOption(next, { notMerge: true });
+    },
+  );
+
+  onBeforeUnmount(() => {
+    observer?.disconnect();
+    chart.value?.dispose();
+    chart.value = null;
+  });
+
+  return { chart, width };
+}

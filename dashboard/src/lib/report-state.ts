@@ -1,0 +1,122 @@
+/**
+ * The report's state is a public URL (DESIGN.md, "Runtime contract"): portals deep-link with these
+ * parameter names, so they never change. Parameters beyond the contract (compare, trend, sort, pivot)
+ * are the dashboard's own and are omitted when they hold their default.
+ */
+import { isIsoDate, type ComparisonMode } from './clinic-calendar.js';
+
+export const GROUPS = ['code', 'provider', 'payor', 'case_type', 'billing_type'] as const;
+export type GroupBy = (typeof GROUPS)[number];
+
+export const BILLING_TYPES = ['billable', 'non-billable'] as const;
+export type BillingFilter = (typeof BILLING_TYPES)[number];
+
+export type TrendGrain = 'week' | 'month';
+export type SortDirection = 'asc' | 'desc';
+
+/** In `providers`, `payors` and `case_types`, this id stands for "Self-pay" / "No case" (no id in the data). */
+export const NONE_ID = 'none';
+
+export interface ReportState {
+  /** Inclusive dates of service, YYYY-MM-DD; null until the clinic's default range is known. */
+  from: string | null;
+  to: string | null;
+  providers: string[];
+  payors: string[];
+  caseTypes: string[];
+  /** Service codes by their code string. */
+  codes: string[];
+  billing: BillingFilter | null;
+  group: GroupBy;
+  compare: ComparisonMode | null;
+  /** The trend chart's period; null: by week for ranges up to 3 months, else by month. */
+  trend: TrendGrain | null;
+  sort: { column: string; direction: SortDirection } | null;
+  /** Show the code × provider pivot instead of the grouped table. */
+  pivot: boolean;
+}
+
+export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
+  from: null,
+  to: null,
+  providers: [],
+  payors: [],
+  caseTypes: [],
+  codes: [],
+  billing: null,
+  group: 'code',
+  compare: null,
+  trend: null,
+  sort: null,
+  pivot: false,
+});
+
+/** The filters that narrow the data (as opposed to how it is shown). */
+export type ReportFilterKey = 'providers' | 'payors' | 'caseTypes' | 'codes' | 'billing';
+
+const ID = /^(?:[1-9]\d{0,18}|none)$/;
+
+function list(params: URLSearchParams, name: string, valid: (v: string) => boolean): string[] {
+  const raw = params.get(name);
+  if (!raw) return [];
+  const values = raw.split(',').map((v) => v.trim()).filter((v) => v !== '' && valid(v));
+  return [...new Set(values)];
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+/** Reads the state from a query string; anything invalid falls back to its default. */
+export function parseReportState(search: string): ReportState {
+  const params = new URLSearchParams(search);
+  let from = params.get('from');
+  let to = params.get('to');
+  if (!from || !isIsoDate(from) || !to || !isIsoDate(to)) {
+    from = null;
+    to = null;
+  } else if (from > to) {
+    [from, to] = [to, from];
+  }
+  const sortMatch = /^([a-z_]+):(asc|desc)$/.exec(params.get('sort') ?? '');
+  return {
+    from,
+    to,
+    providers: list(params, 'providers', (v) => ID.test(v)),
+    payors: list(params, 'payors', (v) => ID.test(v)),
+    caseTypes: list(params, 'case_types', (v) => ID.test(v)),
+    codes: list(params, 'codes', (v) => v.length <= 40),
+    billing: oneOf(params.get('billing'), BILLING_TYPES),
+    group: oneOf(params.get('group'), GROUPS) ?? 'code',
+    compare: oneOf(params.get('compare'), ['previous', 'last_year'] as const),
+    trend: oneOf(params.get('trend'), ['week', 'month'] as const),
+    sort: sortMatch ? { column: sortMatch[1]!, direction: sortMatch[2] as SortDirection } : null,
+    pivot: params.get('pivot') === 'provider',
+  };
+}
+
+/** Writes the state as a query string (with its leading '?', or '' when everything is default). */
+export function serializeReportState(state: ReportState): string {
+  const params = new URLSearchParams();
+  if (state.from && state.to) {
+    params.set('from', state.from);
+    params.set('to', state.to);
+  }
+  if (state.providers.length) params.set('providers', state.providers.join(','));
+  if (state.payors.length) params.set('payors', state.payors.join(','));
+  if (state.caseTypes.length) params.set('case_types', state.caseTypes.join(','));
+  if (state.codes.length) params.set('codes', state.codes.join(','));
+  if (state.billing) params.set('billing', state.billing);
+  if (state.group !== 'code') params.set('group', state.group);
+  if (state.compare) params.set('compare', state.compare);
+  if (state.trend) params.set('trend', state.trend);
+  if (state.sort) params.set('sort', `${state.sort.column}:${state.sort.direction}`);
+  if (state.pivot) params.set('pivot', 'provider');
+  // Commas are legal in a query string and keep shared links readable.
+  const text = params.toString().replace(/%2C/g, ',');
+  return text ? `?${text}` : '';
+}
+
+export function sameState(a: ReportState, b: ReportState): boolean {
+  return serializeReportState(a) === serializeReportState(b);
+}
