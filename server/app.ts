@@ -74,6 +74,21 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
     // Cube Store needs the native module: cache, queue and pre-aggregations stay in memory / the source DB.
     cacheAndQueueDriver: 'memory' as const,
     preAggregationsSchema: config.preAggregationsSchema,
+    // --- Pre-aggregations (model/, docs/model.md): built and kept fresh by this very instance. ---
+    // Without a scheduler, Cube in production (NODE_ENV=production) treats an API instance as
+    // "externalRefresh": it never builds a rollup and fails queries on partitions nobody built. This
+    // instance is its own refresh worker: every refreshKeyEverySeconds it re-reads each partition's
+    // refresh key (one per month of service) and rebuilds the partitions whose key changed; queries
+    // may also build a missing partition themselves (externalRefresh: false), whatever NODE_ENV says.
+    scheduledRefreshTimer: config.refreshKeyEverySeconds,
+    // Queries always run in UTC (query-rewrite.ts), so rollups are built for UTC only.
+    scheduledRefreshTimeZones: ['UTC'],
+    orchestratorOptions: {
+      // A refresh key result is trusted for at most this long (Cube's default: the key's own `every`).
+      queryCacheOptions: { refreshKeyRenewalThreshold: config.refreshKeyEverySeconds },
+      preAggregationsOptions: { externalRefresh: false },
+    },
+    // --- end pre-aggregations ---
     checkAuth: createCheckAuth({
       secret: apiSecret,
       maxTokenLifetimeSeconds: config.security.maxTokenLifetimeSeconds,

@@ -22,6 +22,8 @@ export interface ViewScope {
 
 export const VIEW_SCOPES: Readonly<Record<string, ViewScope>> = {
   service_code_usage: { clinic: 'service_code_usage.clinic_id', provider: 'service_code_usage.provider_id' },
+  payment_maturity: { clinic: 'payment_maturity.clinic_id', provider: 'payment_maturity.provider_id' },
+  clinic: { clinic: 'clinic.clinic_id' },
 };
 
 type Query = Record<string, unknown> & { filters?: unknown[] };

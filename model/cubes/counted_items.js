@@ -1,0 +1,221 @@
+// A JavaScript cube (the others are YAML) because its derived figures share one exact-rounding
+// helper, and its pre-aggregations one refresh-key query, from model/shared/sql.js.
+import {
+  FIRST_DATE_OF_SERVICE_SQL,
+  LAST_DATE_OF_SERVICE_SQL,
+  roundedQuotient,
+  visitChangesSql,
+} from './shared/sql'; // Cube resolves './' from the model root
+
+cube(`counted_items`, {
+  title: `Counted items`,
+  description: `One row per counted item (host-database.md): a purchase_items row whose purchase is not
+    void. Open and finalized purchases both count. The visit's columns (date of service, payor, case,
+    patient) are carried on the item, and so is the item's insurance money, summed per item, so that
+    every figure has the item's grain and no join fans out.`,
+  public: false,
+
+  // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
+  // takebacks included, 0 when there are none; patient payments never count. The payment's own dates
+  // play no part: money counts toward the visit's date of service, however late it arrives.
+  sql: `
+    SELECT pi.id, pi.clinic_id, pi.purchase_id AS visit_id, p.patient_id, pi.service_code_id,
+           COALESCE(pi.rendering_provider_id, p.provider_id) AS provider_id,
+           p.payor_id, pc.case_type_id, p.purchased_on, pi.units, pi.billed_amount,
+           (SELECT COALESCE(SUM(pa.amount), 0)
+              FROM payment_applications pa
+              JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
+             WHERE pa.purchase_item_id = pi.id AND pa.clinic_id = pi.clinic_id
+               AND pm.source = 'insurance') AS insurance_paid
+    FROM purchase_items pi
+    JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
+    LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
+    WHERE p.status <> 'void'`,
+
+  // Queries the rollups cannot serve (visit and patient counts) are cached per query and re-checked
+  // with the key of the visits in the query's own date range.
+  refresh_key: {
+    sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}`,
+  },
+
+  joins: {
+    service_codes: {
+      relationship: `many_to_one`,
+      sql: `${CUBE}.service_code_id = ${service_codes}.id AND ${CUBE}.clinic_id = ${service_codes}.clinic_id`,
+    },
+    providers: {
+      relationship: `many_to_one`,
+      sql: `${CUBE}.provider_id = ${providers}.id AND ${CUBE}.clinic_id = ${providers}.clinic_id`,
+    },
+    payors: {
+      relationship: `many_to_one`,
+      sql: `${CUBE}.payor_id = ${payors}.id AND ${CUBE}.clinic_id = ${payors}.clinic_id`,
+    },
+    case_types: {
+      relationship: `many_to_one`,
+      sql: `${CUBE}.case_type_id = ${case_types}.id AND ${CUBE}.clinic_id = ${case_types}.clinic_id`,
+    },
+  },
+
+  dimensions: {
+    id: {
+      sql: `id`,
+      type: `number`,
+      primary_key: true,
+    },
+    clinic_id: {
+      description: `The clinic of the item. The server always filters it to the token's own clinic (row-level security).`,
+      sql: `clinic_id`,
+      type: `number`,
+      public: false,
+    },
+    provider_id: {
+      title: `Provider ID`,
+      description: `The rendering provider: COALESCE(purchase_items.rendering_provider_id, purchases.provider_id).`,
+      sql: `provider_id`,
+      type: `number`,
+    },
+    payor_id: {
+      title: `Payor ID`,
+      description: `The visit's payor (purchases.payor_id); empty for a self-pay visit.`,
+      sql: `payor_id`,
+      type: `number`,
+    },
+    case_type_id: {
+      title: `Case Type ID`,
+      description: `The type of the visit's case (purchases.patient_case_id → patient_cases.case_type_id); empty for a visit outside any case.`,
+      sql: `case_type_id`,
+      type: `number`,
+    },
+    payor_name: {
+      title: `Payor`,
+      description: `payors.name of the visit's payor; "Self-pay" for a visit without one (purchases.payor_id empty).`,
+      sql: `CASE WHEN ${CUBE}.payor_id IS NULL THEN 'Self-pay' ELSE ${payors.name} END`,
+      type: `string`,
+    },
+    case_type: {
+      title: `Case Type`,
+      description: `case_types.name of the visit's case; "No case" for a visit outside any case (purchases.patient_case_id empty).`,
+      sql: `CASE WHEN ${CUBE}.case_type_id IS NULL THEN 'No case' ELSE ${case_types.name} END`,
+      type: `string`,
+    },
+    date_of_service: {
+      title: `Date of Service`,
+      description: `purchases.purchased_on: the clinic's own calendar date, never shifted by a time zone (every query runs in UTC, where a date is its own midnight).`,
+      sql: `purchased_on`,
+      type: `time`,
+    },
+  },
+
+  measures: {
+    units_billed: {
+      title: `Units Billed`,
+      description: `Sum of purchase_items.units over counted items (items of purchases that are not void).`,
+      sql: `units`,
+      type: `sum`,
+    },
+    visit_count: {
+      sql: `visit_id`,
+      type: `count_distinct`,
+      public: false,
+    },
+    visits_used: {
+      title: `# of Visits Used`,
+      description: `Number of distinct purchases (visits) with a counted item in the group: COUNT(DISTINCT purchase_items.purchase_id). A code billed twice on one visit is one visit.`,
+      // As an exact decimal, so both databases return the same string (MySQL returns COUNT as a number).
+      sql: `CAST(${visit_count} AS DECIMAL(20,0))`,
+      type: `number`,
+    },
+    total_billed: {
+      title: `Total Billed`,
+      description: `Sum of purchase_items.billed_amount over counted items.`,
+      sql: `billed_amount`,
+      type: `sum`,
+      format: `currency`,
+    },
+    insurance_paid: {
+      title: `Insurance Paid`,
+      description: `Sum of payment_applications.amount over the applications to counted items whose payment has payments.source = 'insurance'. Patient payments never count; takebacks (negative applications) do. Money counts toward the visit's date of service however late it arrives. 0.00 for a group without insurance money.`,
+      sql: `insurance_paid`,
+      type: `sum`,
+      format: `currency`,
+    },
+    patient_count: {
+      sql: `patient_id`,
+      type: `count_distinct`,
+      public: false,
+    },
+    patients_seen: {
+      title: `Patients Seen`,
+      description: `Number of distinct patients with a counted item in the group (COUNT(DISTINCT purchases.patient_id)). A count only: no patient data is reachable.`,
+      sql: `CAST(${patient_count} AS DECIMAL(20,0))`,
+      type: `number`,
+    },
+    billed_per_unit: {
+      title: `Billed per Unit`,
+      description: `Total Billed ÷ Units Billed, rounded half away from zero to 2 decimals; empty when there are no units.`,
+      sql: `${roundedQuotient(total_billed, units_billed, 2)}`,
+      type: `number`,
+      format: `currency`,
+    },
+    insurance_paid_per_unit: {
+      title: `Insurance Paid per Unit`,
+      description: `Insurance Paid ÷ Units Billed, rounded half away from zero to 2 decimals; empty when there are no units.`,
+      sql: `${roundedQuotient(insurance_paid, units_billed, 2)}`,
+      type: `number`,
+      format: `currency`,
+    },
+    insurance_paid_per_visit: {
+      title: `Insurance Paid per Visit`,
+      description: `Insurance Paid ÷ # of Visits Used, rounded half away from zero to 2 decimals.`,
+      sql: `${roundedQuotient(insurance_paid, visit_count, 2)}`,
+      type: `number`,
+      format: `currency`,
+    },
+    units_per_visit: {
+      title: `Units per Visit`,
+      description: `Units Billed ÷ # of Visits Used, rounded half away from zero to 2 decimals.`,
+      sql: `${roundedQuotient(units_billed, visit_count, 2)}`,
+      type: `number`,
+    },
+    insurance_paid_ratio: {
+      title: `Insurance Paid ÷ Billed`,
+      description: `Insurance Paid ÷ Total Billed as a ratio (0.5000 is half), rounded half away from zero to 4 decimals; empty when nothing was billed.`,
+      sql: `${roundedQuotient(insurance_paid, total_billed, 4)}`,
+      type: `number`,
+    },
+  },
+
+  pre_aggregations: {
+    // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
+    // and week/month trend of the report: each member the view offers, by day, for every clinic.
+    // Tenant filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
+    usage_by_day: {
+      type: `rollup`,
+      external: false,
+      measures: [units_billed, total_billed, insurance_paid],
+      dimensions: [
+        clinic_id,
+        provider_id,
+        payor_id,
+        case_type_id,
+        service_codes.code,
+        service_codes.description,
+        service_codes.code_type,
+        service_codes.billing_type,
+        providers.name,
+        payor_name,
+        case_type,
+      ],
+      time_dimension: date_of_service,
+      granularity: `day`,
+      partition_granularity: `month`,
+      // One key per month of service: only the months whose own rows changed are rebuilt.
+      refresh_key: {
+        sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}`,
+      },
+      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
+      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+    },
+  },
+});
