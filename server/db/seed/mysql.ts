@@ -17,6 +17,7 @@ export interface MysqlSeedOptions extends SeedRunOptions {
 
 const DEFAULT_BATCH_ROWS = 2_000;
 const MAX_STATEMENT_BYTES = 1_000_000;
+const STATEMENTS_PER_COMMIT = 25;
 /** Values needing no escaping: digits, dates, money, plain words. */
 const PLAIN_TEXT = /^[\w .:,&()/-]*$/;
 
@@ -70,8 +71,15 @@ async function insertRows(db: Connection, options: SeedRunOptions, batchRows: nu
 
   // One statement in flight while the next batch is generated; a failure is kept and rethrown,
   // never left as an unhandled rejection.
+  // Statements are grouped in transactions of STATEMENTS_PER_COMMIT: one log flush per group.
   let inFlight: Promise<void> = Promise.resolve();
   let failure: unknown = null;
+  const uncommitted: [HostTable, number][] = [];
+  const commit = async (): Promise<void> => {
+    await db.query('COMMIT');
+    for (const [table, rows] of uncommitted.splice(0)) progress.add(table, rows); // counted once committed
+    await db.query('START TRANSACTION');
+  };
   const send = async (table: HostTable): Promise<void> => {
     const buffer = buffers[table];
     if (buffer.tuples.length === 0) return;
@@ -81,13 +89,17 @@ async function insertRows(db: Connection, options: SeedRunOptions, batchRows: nu
     buffer.bytes = 0;
     await inFlight;
     if (failure) throw failure;
-    inFlight = db.query(sql).then(
-      () => progress.add(table, rows), // counted once the database has them
-      (error: unknown) => {
+    inFlight = db
+      .query(sql)
+      .then(async () => {
+        uncommitted.push([table, rows]);
+        if (uncommitted.length >= STATEMENTS_PER_COMMIT) await commit();
+      })
+      .catch((error: unknown) => {
         failure = error;
-      },
-    );
+      });
   };
+  await db.query('START TRANSACTION');
 
   const escape = (value: string): string => (PLAIN_TEXT.test(value) ? `'${value}'` : db.escape(value));
   let rowsSinceYield = 0;
@@ -117,4 +129,6 @@ async function insertRows(db: Connection, options: SeedRunOptions, batchRows: nu
   for (const table of HOST_TABLES) await send(table);
   await inFlight;
   if (failure) throw failure;
+  await commit();
+  await db.query('COMMIT');
 }
