@@ -290,7 +290,8 @@ class ClinicGenerator {
       this.patientBirthDay[i] = birthDay;
       // Seniors' own insurance is mostly Medicare.
       const type = age >= 67 && random.chance(0.8) ? 'medicare' : insuranceType.pick(random);
-      this.patientInsurance[i] = type === null ? 0 : random.pick(this.payorsByType[type]);
+      // An 'other' plan of one's own is the first 'other' payor (VA, not an attorney's lien).
+      this.patientInsurance[i] = type === null ? 0 : type === 'other' ? this.payorsByType.other[0]! : random.pick(this.payorsByType[type]);
       const id = sink.emit('patients', {
         clinic_id: this.id,
         first_name: random.pick(FIRST_NAMES),
