@@ -1,7 +1,8 @@
 /**
  * RS256 tokens verified with a portal's JWKS (SCU_JWKS_URL), against a JWKS this test serves itself on
  * loopback. The shared servers of the global setup run without a JWKS, so this file starts one more
- * real server with that setting (same MariaDB test database) and closes it at the end.
+ * real server with that setting, on a MariaDB database of its own (the look-alike clinics only: two
+ * servers on one pre-aggregation schema would drop each other's rollup tables), and removes both at the end.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
@@ -9,8 +10,11 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { RunningApp } from '../../../server/app.js';
+import mysql from 'mysql2/promise';
+import { hostSchemaStatements } from '../../../server/db/seed/index.js';
 import { JwksKeys } from '../../../server/jwks.js';
-import { startTestServer } from '../../support/test-server.js';
+import { SECURITY_CLINIC_IDS, loadSecurityDataset } from '../../support/security-dataset.js';
+import { MYSQL, startTestServer } from '../../support/test-server.js';
 import { V, load, nowSeconds, ownerToken, request, rowsOf } from './client.js';
 
 interface Key {
@@ -53,50 +57,70 @@ function rs256(key: Key, claims: Record<string, unknown>, kid: string | undefine
 }
 
 const QUERY = { measures: [`${V}.units_billed`], dimensions: [`${V}.clinic_id`] };
+const [CLINIC_A, CLINIC_B] = SECURITY_CLINIC_IDS;
+
+async function withAdmin(run: (conn: mysql.Connection) => Promise<void>): Promise<void> {
+  const conn = await mysql.createConnection(MYSQL);
+  try {
+    await run(conn);
+  } finally {
+    await conn.end();
+  }
+}
 
 describe('RS256 tokens through a JWKS URL', () => {
   const jwks = new JwksServer();
   const portalKey = rsaKey('portal-2026');
   let app: RunningApp;
   let jwksUrl: string;
+  const database = `${inject('mysqlDatabase')}_jwks`;
 
   beforeAll(async () => {
+    await withAdmin(async (conn) => {
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations\``);
+      await conn.query(`CREATE DATABASE \`${database}\``);
+      await conn.changeUser({ database });
+      for (const statement of hostSchemaStatements('mysql')) await conn.query(statement);
+    });
+    await loadSecurityDataset('mysql', database);
     jwks.keys = [portalKey];
     jwksUrl = await jwks.start();
-    app = await startTestServer({ type: 'mysql', database: inject('mysqlDatabase') }, {
-      SCU_JWKS_URL: jwksUrl,
-      CUBEJS_PRE_AGGREGATIONS_SCHEMA: `${inject('mysqlDatabase')}_pre_aggregations_jwks`,
-    });
+    app = await startTestServer({ type: 'mysql', database }, { SCU_JWKS_URL: jwksUrl });
   });
 
   afterAll(async () => {
     await app?.close();
     await jwks.close();
+    await withAdmin(async (conn) => {
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations\``);
+    });
   });
 
-  const claims = (clinicId = 2) => ({ clinic_id: clinicId, role: 'owner', iat: nowSeconds(), exp: nowSeconds() + 600 });
+  const claims = (clinicId: number = CLINIC_A) => ({ clinic_id: clinicId, role: 'owner', iat: nowSeconds(), exp: nowSeconds() + 600 });
 
   it('accepts a token signed with the portal\'s private key and scopes it to its clinic', async () => {
-    const reply = await load(app.url, rs256(portalKey, claims(2)), QUERY);
+    const reply = await load(app.url, rs256(portalKey, claims(CLINIC_A)), QUERY);
     expect(reply.status).toBe(200);
-    expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([2]);
+    expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([CLINIC_A]);
   });
 
   it('accepts a token without kid while the JWKS holds a single key', async () => {
-    const reply = await load(app.url, rs256(portalKey, claims(2), undefined), QUERY);
-    expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([2]);
+    const reply = await load(app.url, rs256(portalKey, claims(CLINIC_B), undefined), QUERY);
+    expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([CLINIC_B]);
   });
 
   it('still accepts HS256 tokens signed with CUBEJS_API_SECRET', async () => {
-    const reply = await load(app.url, ownerToken(inject('apiSecret'), 3), QUERY);
-    expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([3]);
+    const reply = await load(app.url, ownerToken(inject('apiSecret'), CLINIC_B), QUERY);
+    expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([CLINIC_B]);
   });
 
   it.each([
     ['signed by another key under the portal\'s kid', () => rs256(rsaKey('portal-2026'), claims()), /invalid signature/],
     ['an unknown kid', () => rs256(rsaKey('stranger'), claims()), /no key with kid "stranger"/],
     ['expired', () => rs256(portalKey, { ...claims(), iat: nowSeconds() - 700, exp: nowSeconds() - 100 }), /Token expired/],
-    ['without exp', () => rs256(portalKey, { clinic_id: 2, role: 'owner' }), /exp claim/],
+    ['without exp', () => rs256(portalKey, { clinic_id: CLINIC_A, role: 'owner' }), /exp claim/],
     ['over the maximum lifetime', () => rs256(portalKey, { ...claims(), exp: nowSeconds() + 3 * 86_400 }), /lifetime exceeds/],
     ['provider without provider_id', () => rs256(portalKey, { ...claims(), role: 'provider' }), /provider_id/],
     // Algorithm confusion: the public key used as an HMAC secret must not verify.
@@ -109,7 +133,7 @@ describe('RS256 tokens through a JWKS URL', () => {
   });
 
   it('logs a refusal with a token fingerprint and the claims it stated, never the token', async () => {
-    const token = rs256(rsaKey('stranger'), claims(3));
+    const token = rs256(rsaKey('stranger'), claims(CLINIC_B));
     const lines: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -128,7 +152,7 @@ describe('RS256 tokens through a JWKS URL', () => {
       }
     });
     const logged = parsed.find((l) => String(l.message).includes('stranger'));
-    expect(logged).toMatchObject({ level: 'error', unverifiedClaims: { clinic_id: 3, role: 'owner' } });
+    expect(logged).toMatchObject({ level: 'error', unverifiedClaims: { clinic_id: CLINIC_B, role: 'owner' } });
     expect(logged!.tokenFingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(lines.join('')).not.toContain(token);
     expect(lines.join('')).not.toContain(token.split('.')[2]!);
