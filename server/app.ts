@@ -20,6 +20,7 @@ import {
   nativeModuleAvailable,
   selectJsPlanner,
 } from './cube-without-native.js';
+import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
 import { JwksKeys } from './jwks.js';
 import { installQueryGuard } from './query-guard.js';
@@ -51,7 +52,12 @@ export interface RunningApp {
 /** A DriverConfig: Cube builds the driver from it (and learns the database type from `type`). */
 function driverConfig(config: ServerConfig) {
   const db = config.database;
-  if (db.type === 'duckdb') return { type: 'duckdb', databasePath: db.databasePath };
+  if (db.type === 'duckdb') {
+    // Model (docs/model.md): dates of service must never shift. DuckDB casts a DATE to TIMESTAMPTZ in
+    // its TimeZone setting, which defaults to the machine's zone; Cube's UTC query then moves every
+    // date east of UTC to the day before. GLOBAL, so that every connection of the driver runs in UTC.
+    return { type: 'duckdb', databasePath: db.databasePath, initSql: "SET GLOBAL TimeZone = 'UTC'" };
+  }
   return {
     type: 'mysql',
     host: db.host,
@@ -64,7 +70,11 @@ function driverConfig(config: ServerConfig) {
   };
 }
 
+/** Distinct per app in this process (see contextToOrchestratorId). */
+let appsCreated = 0;
+
 function coreOptions(config: ServerConfig, apiSecret: string) {
+  const orchestratorId = `SCU_${config.database.type}_${++appsCreated}`;
   return {
     driverFactory: () => driverConfig(config),
     apiSecret,
@@ -88,6 +98,10 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
       queryCacheOptions: { refreshKeyRenewalThreshold: config.refreshKeyEverySeconds },
       preAggregationsOptions: { externalRefresh: false },
     },
+    // Cube's in-memory queue and cache are module-level maps keyed by the orchestrator id (default
+    // "STANDALONE"): two servers in one process (the test setup runs MariaDB and DuckDB side by side)
+    // would run each other's queries on the wrong driver and share pre-aggregation table lists.
+    contextToOrchestratorId: () => orchestratorId,
     // --- end pre-aggregations ---
     checkAuth: createCheckAuth({
       secret: apiSecret,
@@ -121,6 +135,8 @@ function logCubeEvent(message: string, params: Record<string, unknown>): void {
 
 export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
   assertSupportedCubeVersion();
+  // Model: DuckDB returns decimals with their scale ("70.50"), as MySQL does (duckdb-exact-decimals.ts).
+  installDuckDbExactDecimals();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {
     throw new Error('SCU_CUBE_MODE=native, but @cubejs-backend/native cannot be loaded on this machine');

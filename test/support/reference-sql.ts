@@ -1,0 +1,242 @@
+/**
+ * The report's figures computed straight from the host tables with plain SQL, for MySQL/MariaDB and
+ * DuckDB: the independent computation every API figure is checked against. Written from the
+ * definitions in host-database.md, never from the model (no Cube, no model SQL, no shared helper):
+ *
+ *   counted item      purchase_items whose purchase (purchases.id = purchase_id) is not 'void'
+ *   Units Billed      SUM(units) over counted items
+ *   # Visits Used     COUNT(DISTINCT purchase_id) over counted items
+ *   Total Billed      SUM(billed_amount) over counted items
+ *   Insurance Paid    SUM(payment_applications.amount) of the counted items' applications whose
+ *                     payment has source 'insurance' (0.00 when a group has none)
+ *   Patients Seen     COUNT(DISTINCT purchases.patient_id) over counted items
+ *
+ * Derived figures are computed here from those exact sums in BigInt arithmetic, rounded half away
+ * from zero (the model's documented rounding).
+ */
+import { hundredths } from './decimal.js';
+import { duckdbRows, mysqlRows, type Row } from './sql.js';
+
+export type Dialect = 'mysql' | 'duckdb';
+
+/** The view's dimensions, and the date of service at a granularity. */
+export type ReferenceDimension =
+  | 'service_code'
+  | 'service_code_description'
+  | 'code_type'
+  | 'billing_type'
+  | 'provider_id'
+  | 'provider_name'
+  | 'payor_id'
+  | 'payor_name'
+  | 'case_type_id'
+  | 'case_type'
+  | 'day'
+  | 'week'
+  | 'month';
+
+export interface ReferenceFilter {
+  dimension: Exclude<ReferenceDimension, 'day' | 'week' | 'month'>;
+  /** Any of these values; `null` matches an empty value (self-pay, no case). */
+  values: (string | null)[];
+}
+
+export interface ReferenceQuery {
+  clinicId: number;
+  /** The provider role: only the items this provider rendered. */
+  providerId?: number;
+  /** Dates of service, inclusive. */
+  from?: string;
+  to?: string;
+  groupBy: ReferenceDimension[];
+  filters?: ReferenceFilter[];
+}
+
+export interface Figures {
+  units_billed: string;
+  visits_used: string;
+  total_billed: string;
+  insurance_paid: string;
+  patients_seen: string;
+  billed_per_unit: string | null;
+  insurance_paid_per_unit: string | null;
+  insurance_paid_per_visit: string | null;
+  units_per_visit: string | null;
+  insurance_paid_ratio: string | null;
+}
+
+export const MEASURES = [
+  'units_billed',
+  'visits_used',
+  'total_billed',
+  'insurance_paid',
+  'patients_seen',
+  'billed_per_unit',
+  'insurance_paid_per_unit',
+  'insurance_paid_per_visit',
+  'units_per_visit',
+  'insurance_paid_ratio',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+
+/** Each dimension as plain SQL over the aliases of `FROM_COUNTED_ITEMS`, per dialect. */
+function dimensionSql(dimension: ReferenceDimension, dialect: Dialect): string {
+  switch (dimension) {
+    case 'service_code':
+      return 'sc.code';
+    case 'service_code_description':
+      return 'sc.description';
+    case 'code_type':
+      return "CASE sc.code_type WHEN 'cpt' THEN 'CPT' WHEN 'custom' THEN 'Custom' END";
+    case 'billing_type':
+      return "CASE sc.billable WHEN 1 THEN 'Billable' WHEN 0 THEN 'Non-billable' END";
+    case 'provider_id':
+      return 'CAST(COALESCE(pi.rendering_provider_id, p.provider_id) AS CHAR(30))';
+    case 'provider_name':
+      return (
+        "CONCAT(pr.first_name, ' ', pr.last_name, " +
+        "CASE WHEN pr.credentials IS NULL OR TRIM(pr.credentials) = '' THEN '' ELSE CONCAT(', ', TRIM(pr.credentials)) END)"
+      );
+    case 'payor_id':
+      return 'CAST(p.payor_id AS CHAR(30))';
+    case 'payor_name':
+      return "CASE WHEN p.payor_id IS NULL THEN 'Self-pay' ELSE py.name END";
+    case 'case_type_id':
+      return 'CAST(pc.case_type_id AS CHAR(30))';
+    case 'case_type':
+      return "CASE WHEN p.patient_case_id IS NULL THEN 'No case' ELSE ct.name END";
+    case 'day':
+      return 'CAST(p.purchased_on AS CHAR(10))';
+    case 'week':
+      return dialect === 'mysql'
+        ? 'CAST(DATE_SUB(p.purchased_on, INTERVAL WEEKDAY(p.purchased_on) DAY) AS CHAR(10))'
+        : "CAST(CAST(date_trunc('week', p.purchased_on) AS DATE) AS VARCHAR)";
+    case 'month':
+      return dialect === 'mysql'
+        ? "DATE_FORMAT(p.purchased_on, '%Y-%m-01')"
+        : "CAST(CAST(date_trunc('month', p.purchased_on) AS DATE) AS VARCHAR)";
+  }
+}
+
+/** Counted items with everything a dimension needs; `pa`/`pm` are joined by the insurance query only. */
+const FROM_COUNTED_ITEMS = `
+  FROM purchase_items pi
+  JOIN purchases p ON p.id = pi.purchase_id
+  JOIN service_codes sc ON sc.id = pi.service_code_id
+  LEFT JOIN providers pr ON pr.id = COALESCE(pi.rendering_provider_id, p.provider_id)
+  LEFT JOIN payors py ON py.id = p.payor_id
+  LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id
+  LEFT JOIN case_types ct ON ct.id = pc.case_type_id`;
+
+const quote = (value: string): string => `'${value.replaceAll("'", "''")}'`;
+
+function whereSql(q: ReferenceQuery, dialect: Dialect): string {
+  const conditions = [`p.status <> 'void'`, `p.clinic_id = ${Number(q.clinicId)}`];
+  if (q.providerId !== undefined) conditions.push(`COALESCE(pi.rendering_provider_id, p.provider_id) = ${Number(q.providerId)}`);
+  if (q.from) conditions.push(`p.purchased_on >= ${quote(q.from)}`);
+  if (q.to) conditions.push(`p.purchased_on <= ${quote(q.to)}`);
+  for (const f of q.filters ?? []) {
+    const column = dimensionSql(f.dimension, dialect);
+    const values = f.values.filter((v): v is string => v !== null);
+    const parts: string[] = [];
+    if (values.length > 0) parts.push(`${column} IN (${values.map(quote).join(', ')})`);
+    if (f.values.includes(null)) parts.push(`${column} IS NULL`);
+    conditions.push(parts.length > 0 ? `(${parts.join(' OR ')})` : '1 = 0');
+  }
+  return `WHERE ${conditions.join('\n    AND ')}`;
+}
+
+/** The two statements: figures of the items, and insurance money of the same items. */
+export function referenceSql(q: ReferenceQuery, dialect: Dialect): { items: string; insurance: string } {
+  const dims = q.groupBy.map((d, i) => `${dimensionSql(d, dialect)} AS d${i}`);
+  const groupBy = q.groupBy.length ? `GROUP BY ${q.groupBy.map((_, i) => `d${i}`).join(', ')}` : '';
+  const select = (measures: string) => `SELECT ${[...dims, measures].join(',\n    ')}`;
+  return {
+    items: `${select(
+      'SUM(pi.units) AS units_billed, COUNT(DISTINCT pi.purchase_id) AS visits_used, ' +
+        'SUM(pi.billed_amount) AS total_billed, COUNT(DISTINCT p.patient_id) AS patients_seen',
+    )}${FROM_COUNTED_ITEMS}
+  ${whereSql(q, dialect)}
+  ${groupBy}`,
+    insurance: `${select('SUM(pa.amount) AS insurance_paid')}${FROM_COUNTED_ITEMS}
+  JOIN payment_applications pa ON pa.purchase_item_id = pi.id
+  JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
+  ${whereSql(q, dialect)}
+  ${groupBy}`,
+  };
+}
+
+/** A value as an exact decimal string without trailing zeros ('70.50' → '70.5', 12 → '12'). */
+export function canonicalDecimal(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = typeof value === 'bigint' ? value.toString() : String(value).trim();
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) throw new Error(`not an exact decimal: ${JSON.stringify(value)}`);
+  const whole = m[2]!.replace(/^0+(?=\d)/, '');
+  const fraction = (m[3] ?? '').replace(/0+$/, '');
+  const zero = /^0$/.test(whole) && fraction === '';
+  return `${m[1] === '-' && !zero ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** round(a / b, places) half away from zero, exactly, from decimals with at most 2 places. */
+export function roundedQuotient(a: string, b: string, places: number): string | null {
+  const x = hundredths(a);
+  const y = hundredths(b);
+  if (y === 0n) return null;
+  const negative = x < 0n !== y < 0n && x !== 0n;
+  const ax = x < 0n ? -x : x;
+  const ay = y < 0n ? -y : y;
+  const scaled = (2n * ax * 10n ** BigInt(places) + ay) / (2n * ay);
+  const digits = scaled.toString().padStart(places + 1, '0');
+  const text = `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
+  return canonicalDecimal(`${negative && scaled !== 0n ? '-' : ''}${text}`);
+}
+
+function figuresOf(items: Row, insurance: Row | undefined): Figures {
+  const units = canonicalDecimal(items.units_billed)!;
+  const visits = canonicalDecimal(items.visits_used)!;
+  const billed = canonicalDecimal(items.total_billed)!;
+  const paid = canonicalDecimal(insurance?.insurance_paid ?? '0')!;
+  return {
+    units_billed: units,
+    visits_used: visits,
+    total_billed: billed,
+    insurance_paid: paid,
+    patients_seen: canonicalDecimal(items.patients_seen)!,
+    billed_per_unit: roundedQuotient(billed, units, 2),
+    insurance_paid_per_unit: roundedQuotient(paid, units, 2),
+    insurance_paid_per_visit: roundedQuotient(paid, visits, 2),
+    units_per_visit: roundedQuotient(units, visits, 2),
+    insurance_paid_ratio: roundedQuotient(paid, billed, 4),
+  };
+}
+
+/** Group key: the group's values joined, `∅` for an empty value. */
+export function groupKey(values: readonly unknown[]): string {
+  return values.map((v) => (v === null || v === undefined ? '∅' : String(v))).join(' | ');
+}
+
+export interface ReferenceTarget {
+  dialect: Dialect;
+  /** MariaDB database name, or DuckDB file path (a copy no server holds open). */
+  location: string;
+}
+
+async function rowsOf(target: ReferenceTarget, sql: string): Promise<Row[]> {
+  return target.dialect === 'mysql' ? mysqlRows(target.location, sql) : duckdbRows(target.location, sql);
+}
+
+/** The figures of every group of `q`, keyed by groupKey of the group's values in groupBy order. */
+export async function referenceFigures(target: ReferenceTarget, q: ReferenceQuery): Promise<Map<string, Figures>> {
+  const sql = referenceSql(q, target.dialect);
+  const [items, insurance] = await Promise.all([rowsOf(target, sql.items), rowsOf(target, sql.insurance)]);
+  const keyOf = (row: Row) => groupKey(q.groupBy.map((_, i) => row[`d${i}`]));
+  const insuranceByKey = new Map(insurance.map((row) => [keyOf(row), row]));
+  const result = new Map<string, Figures>();
+  for (const row of items) {
+    // A query without GROUP BY over no rows still returns one row of NULLs: no group at all.
+    if (q.groupBy.length === 0 && row.units_billed === null) continue;
+    result.set(keyOf(row), figuresOf(row, insuranceByKey.get(keyOf(row))));
+  }
+  return result;
+}
