@@ -17,7 +17,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-demo-'));
 const children: ChildProcessWithoutNullStreams[] = [];
 
 function startServer(): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string; url: string; token: string }> {
-  const env = { ...process.env, PORT: '0', SCU_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SCU_DATA_DIR: dataDir };
   for (const name of ['CUBEJS_DB_TYPE', 'CUBEJS_API_SECRET', 'CUBEJS_DB_DUCKDB_DATABASE_PATH']) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: PROJECT_ROOT, env });
   children.push(child);
