@@ -257,7 +257,8 @@ function resultMembers(request: TransformDataRequest, rows: ColumnarRows) {
     const requested = [
       ...(query.measures ?? []).map(memberNameOf),
       ...(query.dimensions ?? []).map(memberNameOf),
-      ...(query.timeDimensions ?? []).map((td) => td.dimension),
+      // A time dimension that only filters (a dateRange, no granularity) is not in Cube's annotation.
+      ...(query.timeDimensions ?? []).filter((td) => td.granularity).map((td) => td.dimension),
     ].filter((m): m is string => m !== undefined);
     for (const m of requested) if (!(m in annotation)) throw hiddenMemberError(m);
     return { memberToAlias, members };

@@ -120,6 +120,15 @@ describe('transformRows, default format', () => {
     expect(transformRows(request(), { members: [], columns: [] })).toEqual([]);
   });
 
+  it('returns no rows for an empty result filtered by a date range only (the time dimension is not annotated)', () => {
+    const { 'v.day': _day, 'v.day.day': _d, 'v.day.month': _m, ...withoutTime } = annotation;
+    const req = request({
+      annotation: withoutTime,
+      query: { measures: ['v.units'], dimensions: ['v.code'], timeDimensions: [{ dimension: 'v.day', dateRange: ['2030-01-01', '2030-01-31'] }] },
+    });
+    expect(transformRows(req, { members: [], columns: [] })).toEqual([]);
+  });
+
   it('refuses a member missing from the annotation (hidden), even when the result is empty', () => {
     const req = request({ query: { measures: ['v.secret'] } });
     expect(() => transformRows(req, { members: [], columns: [] })).toThrow(/hidden member: 'v.secret'/);
