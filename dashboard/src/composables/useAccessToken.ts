@@ -1,5 +1,5 @@
 import { computed, onScopeDispose, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
-import { TOKEN_EXPIRED_MESSAGE, TOKEN_MESSAGE, hashWithoutToken, tokenExpiry, tokenFromHash } from '../lib/access-token.js';
+import { TOKEN_MESSAGE, TOKEN_REQUEST_MESSAGE, hashWithoutToken, tokenExpiry, tokenFromHash } from '../lib/access-token.js';
 
 export interface AccessToken {
   /** The current token, held in memory only. */
@@ -15,13 +15,20 @@ export interface AccessToken {
  * Takes the token from the URL fragment and removes it from the address bar (history.replaceState,
  * so the token is not in the history either). Embedded in a portal's iframe, the portal may send a
  * fresh token with postMessage({ type: 'service-code-usage:token', token }); when the token expires
- * the page asks its parent for one with { type: 'service-code-usage:token-expired' }.
+ * (or there is none) the page asks its parent for one with
+ * { type: 'service-code-usage:token-request', reason: 'expired' | 'missing' }.
  */
 export function useAccessToken(win: Window = window): AccessToken {
-  const token = ref<string | null>(tokenFromHash(win.location.hash));
-  if (win.location.hash) {
+  const token = ref<string | null>(null);
+  /** Takes a token from the fragment, if there is one, and removes it from the address bar. */
+  function takeFromFragment(): void {
+    const fromHash = tokenFromHash(win.location.hash);
+    if (!fromHash) return;
     const { pathname, search, hash } = win.location;
     win.history.replaceState(win.history.state, '', `${pathname}${search}${hashWithoutToken(hash)}`);
+    token.value = fromHash;
+    now.value = Date.now();
+    schedule();
   }
   const embedded = win.parent !== win;
   const now = ref(Date.now());
@@ -45,12 +52,13 @@ export function useAccessToken(win: Window = window): AccessToken {
     timer = setTimeout(() => {
       now.value = Date.now();
       if (!expired.value) schedule();
-      else notifyParent();
+      else requestToken('expired');
     }, wait);
   }
 
-  function notifyParent(): void {
-    if (embedded) win.parent.postMessage({ type: TOKEN_EXPIRED_MESSAGE }, '*');
+  /** Embedded, asks the portal for a (new) token. The message carries no data, so any origin may see it. */
+  function requestToken(reason: 'missing' | 'expired'): void {
+    if (embedded) win.parent.postMessage({ type: TOKEN_REQUEST_MESSAGE, reason }, '*');
   }
 
   function onMessage(event: MessageEvent): void {
@@ -64,10 +72,14 @@ export function useAccessToken(win: Window = window): AccessToken {
   }
 
   win.addEventListener('message', onMessage);
-  schedule();
+  // A new link opened in the same tab differs only in its fragment: no page load, a hashchange.
+  win.addEventListener('hashchange', takeFromFragment);
+  takeFromFragment();
+  if (!token.value) requestToken('missing');
   onScopeDispose(() => {
     clearTimeout(timer);
     win.removeEventListener('message', onMessage);
+    win.removeEventListener('hashchange', takeFromFragment);
   });
 
   return {
@@ -77,7 +89,7 @@ export function useAccessToken(win: Window = window): AccessToken {
     markExpired() {
       if (token.value && refused.value !== token.value) {
         refused.value = token.value;
-        notifyParent();
+        requestToken('expired');
       }
     },
   };

@@ -11,7 +11,7 @@ export interface Clinic {
 const CLINIC_QUERY = { dimensions: ['clinic.name', 'clinic.timezone', 'clinic.currency'] };
 
 /** The clinic the token belongs to (the `clinic` view: the server scopes it to the token's clinic). */
-export function useClinic(): Omit<CubeQueryState, 'resultSet'> & { clinic: ComputedRef<Clinic | null> } {
+export function useClinic(): Omit<CubeQueryState, 'resultSet' | 'resultQuery'> & { clinic: ComputedRef<Clinic | null> } {
   const { resultSet, isLoading, error, refetch } = useCubeQuery(CLINIC_QUERY);
   const clinic = computed<Clinic | null>(() => {
     const row = resultSet.value?.rawData()[0] as Record<string, unknown> | undefined;

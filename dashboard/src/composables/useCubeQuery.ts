@@ -4,6 +4,9 @@ import { useCubeClient } from './useCubeApi.js';
 
 export interface CubeQueryState {
   resultSet: ShallowRef<ResultSet | null>;
+  /** The query `resultSet` answers: while a newer query loads, the previous result stays, and this
+   * says which query it belongs to (a table must not read an old grouping's rows as the new one's). */
+  resultQuery: ShallowRef<Query | null>;
   isLoading: Ref<boolean>;
   error: ShallowRef<Error | null>;
   /** Runs the current query again (the "Retry" of an error state). */
@@ -18,6 +21,7 @@ export interface CubeQueryState {
 export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQueryState {
   const client = useCubeClient();
   const resultSet = shallowRef<ResultSet | null>(null);
+  const resultQuery = shallowRef<Query | null>(null);
   const isLoading = ref(false);
   const error = shallowRef<Error | null>(null);
   const attempt = ref(0);
@@ -32,6 +36,7 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
     ([currentKey], _previous, onCleanup) => {
       if (currentKey === null) {
         resultSet.value = null;
+        resultQuery.value = null;
         error.value = null;
         isLoading.value = false;
         return;
@@ -44,9 +49,11 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
       });
       isLoading.value = true;
       error.value = null;
-      client.load(JSON.parse(currentKey) as Query, { signal: controller.signal }).then(
+      const sent = JSON.parse(currentKey) as Query;
+      client.load(sent, { signal: controller.signal }).then(
         (result) => {
           if (!current) return;
+          resultQuery.value = sent;
           resultSet.value = result;
           isLoading.value = false;
         },
@@ -60,5 +67,5 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
     { immediate: true },
   );
 
-  return { resultSet, isLoading, error, refetch: () => attempt.value++ };
+  return { resultSet, resultQuery, isLoading, error, refetch: () => attempt.value++ };
 }

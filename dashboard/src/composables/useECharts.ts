@@ -20,11 +20,15 @@ export function useECharts(
   el: Ref<HTMLElement | null>,
   option: MaybeRefOrGetter<EChartsCoreOption | null>,
   onClick?: (params: ChartClick) => void,
-): { chart: Ref<ECharts | null>; width: Ref<number> } {
+): { chart: Ref<ECharts | null>; width: Ref<number>; height: Ref<number> } {
   const chart = shallowRef<ECharts | null>(null);
   /** The chart's width in CSS pixels, for options that depend on room (labels on or off). */
   const width = ref(0);
+  const height = ref(0);
   let observer: ResizeObserver | undefined;
+  // Printing lays the page out at paper width: the canvas follows.
+  const printing = typeof window.matchMedia === 'function' ? window.matchMedia('print') : null;
+  const onPrint = () => chart.value?.resize();
 
   onMounted(() => {
     if (!el.value) return;
@@ -32,11 +36,14 @@ export function useECharts(
     chart.value = instance;
     if (onClick) instance.on('click', (params) => onClick(params as unknown as ChartClick));
     width.value = el.value.clientWidth;
+    height.value = el.value.clientHeight;
     observer = new ResizeObserver(() => {
       width.value = el.value?.clientWidth ?? 0;
+      height.value = el.value?.clientHeight ?? 0;
       instance.resize();
     });
     observer.observe(el.value);
+    printing?.addEventListener('change', onPrint);
     const current = toValue(option);
     if (current) instance.setOption(current, { notMerge: true });
   });
@@ -50,9 +57,10 @@ export function useECharts(
 
   onBeforeUnmount(() => {
     observer?.disconnect();
+    printing?.removeEventListener('change', onPrint);
     chart.value?.dispose();
     chart.value = null;
   });
 
-  return { chart, width };
+  return { chart, width, height };
 }

@@ -1,8 +1,9 @@
 import { computed, toValue, type ComputedRef, type MaybeRefOrGetter } from 'vue';
 import type { DateRange } from '../lib/clinic-calendar.js';
 import type { Formatters } from '../lib/format.js';
-import { BASE_MEASURES, REPORT_MEASURES, ROW_LIMIT, groupedQuery } from '../lib/report-query.js';
-import type { ReportState } from '../lib/report-state.js';
+import type { Query } from '@cubejs-client/core';
+import { BASE_MEASURES, GROUP_DEFINITIONS, REPORT_MEASURES, ROW_LIMIT, groupedQuery } from '../lib/report-query.js';
+import { GROUPS, type GroupBy, type ReportState } from '../lib/report-state.js';
 import { buildRows, buildTable, derivedOf, figuresOf, sortTable, type Figures, type RawRow, type ReportTable } from '../lib/report-table.js';
 import { useCubeQuery } from './useCubeQuery.js';
 
@@ -18,6 +19,8 @@ export interface ReportTableInput {
 
 export interface ReportTableState {
   table: ComputedRef<ReportTable | null>;
+  /** The grouping of the table on screen (the URL's may still be loading). */
+  group: ComputedRef<GroupBy | null>;
   totals: ComputedRef<Figures | null>;
   previousTotals: ComputedRef<Figures | null | undefined>;
   /** The API's lastRefreshTime for the report's main query. */
@@ -28,6 +31,11 @@ export interface ReportTableState {
   isFirstLoad: ComputedRef<boolean>;
   error: ComputedRef<Error | null>;
   refetch(): void;
+}
+
+function groupOf(query: Query | null): GroupBy | null {
+  const dimensions = (query?.dimensions ?? []) as string[];
+  return GROUPS.find((g) => dimensions.includes(GROUP_DEFINITIONS[g].key)) ?? null;
 }
 
 const rawRows = (rs: { rawData(): unknown[] } | null): RawRow[] | null => (rs ? (rs.rawData() as RawRow[]) : null);
@@ -61,12 +69,14 @@ export function useReportTable(input: MaybeRefOrGetter<ReportTableInput>): Repor
   const table = computed<ReportTable | null>(() => {
     const i = toValue(input);
     const rows = rawRows(main.resultSet.value);
-    if (!rows || !totals.value || !i.fmt) return null;
+    // The grouping the rows on hand were loaded with (a newer one may be loading).
+    const group = groupOf(main.resultQuery.value);
+    if (!rows || !group || !totals.value || !i.fmt) return null;
     const comparing = i.comparison !== null;
-    const previousRows = comparing ? rawRows(previous.resultSet.value) : null;
+    const previousRows = comparing && groupOf(previous.resultQuery.value) === group ? rawRows(previous.resultSet.value) : null;
     if (comparing && (!previousRows || !previousTotals.value)) return null;
-    const built = buildTable(buildRows(i.state.group, rows, previousRows), {
-      group: i.state.group,
+    const built = buildTable(buildRows(group, rows, previousRows), {
+      group,
       fmt: i.fmt,
       descriptions: i.descriptions,
       totals: totals.value,
@@ -86,6 +96,7 @@ export function useReportTable(input: MaybeRefOrGetter<ReportTableInput>): Repor
   const activeQueries = () => (toValue(input).comparison ? all : [main, total]);
   return {
     table,
+    group: computed(() => groupOf(main.resultQuery.value)),
     totals,
     previousTotals,
     lastRefreshTime,

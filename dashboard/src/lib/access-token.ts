@@ -35,4 +35,4 @@ export function tokenExpiry(token: string): number | null {
 
 /** Messages exchanged with an embedding portal (window.postMessage). */
 export const TOKEN_MESSAGE = 'service-code-usage:token';
-export const TOKEN_EXPIRED_MESSAGE = 'service-code-usage:token-expired';
+export const TOKEN_REQUEST_MESSAGE = 'service-code-usage:token-request';

@@ -25,6 +25,9 @@ export interface CodeMedian {
 export const BELOW_MEDIAN_RATIO = { numerator: 8n, denominator: 10n } as const;
 /** A median of fewer payors than this says too little to flag anyone. */
 export const MIN_PAYORS_FOR_MEDIAN = 3;
+/** A payor with fewer units of a code than this is neither part of its median nor flagged: a handful
+ * of units (or payments not yet arrived for them) says little about a payor's rate. */
+export const MIN_UNITS_FOR_RATE = 10n;
 
 export function median(values: readonly bigint[]): bigint | null {
   if (values.length === 0) return null;
@@ -36,7 +39,7 @@ export function median(values: readonly bigint[]): bigint | null {
 export function codeMedians(cells: readonly PayorCodeCell[]): Map<string, CodeMedian> {
   const byCode = new Map<string, bigint[]>();
   for (const cell of cells) {
-    if (cell.perUnit === null) continue;
+    if (cell.perUnit === null || cell.units < MIN_UNITS_FOR_RATE) continue;
     if (!byCode.has(cell.code)) byCode.set(cell.code, []);
     byCode.get(cell.code)!.push(cell.perUnit);
   }
@@ -45,7 +48,8 @@ export function codeMedians(cells: readonly PayorCodeCell[]): Map<string, CodeMe
 
 /** Whether a payor's rate for a code is well below the clinic's median for that code. */
 export function isWellBelowMedian(cell: PayorCodeCell, codeMedian: CodeMedian | undefined): boolean {
-  if (cell.perUnit === null || !codeMedian || codeMedian.payors < MIN_PAYORS_FOR_MEDIAN || codeMedian.median <= 0n) return false;
+  if (cell.perUnit === null || cell.units < MIN_UNITS_FOR_RATE) return false;
+  if (!codeMedian || codeMedian.payors < MIN_PAYORS_FOR_MEDIAN || codeMedian.median <= 0n) return false;
   return cell.perUnit * BELOW_MEDIAN_RATIO.denominator < codeMedian.median * BELOW_MEDIAN_RATIO.numerator;
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Browser global setup: builds the dashboard when its sources are newer than dist/dashboard, seeds the
+ * test databases (test/support/test-databases.ts, plus a small clinic of hostile names for the CSV
+ * test), starts the real server on MariaDB and one headless Chromium, and provides their addresses.
+ * Everything is torn down at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { chromium, type BrowserServer } from 'playwright-core';
+import type { TestProject } from 'vitest/node';
+import type { RunningApp } from '../../server/app.js';
+import { PROJECT_ROOT } from '../../server/config.js';
+import { prepareTestDatabases, type PreparedDatabases } from '../support/test-databases.js';
+import { MYSQL, TEST_API_SECRET, startTestServer } from '../support/test-server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, HOSTILE_CLINIC_ROWS } from './fixtures.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dashboardUrl: string;
+    browserWsEndpoint: string;
+    apiSecret: string;
+    browserDatabase: string;
+  }
+}
+
+const DASHBOARD_SOURCES = path.join(PROJECT_ROOT, 'dashboard');
+const DASHBOARD_BUILD = path.join(PROJECT_ROOT, 'dist/dashboard/index.html');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildDashboardIfStale(): void {
+  const built = fs.existsSync(DASHBOARD_BUILD) ? fs.statSync(DASHBOARD_BUILD).mtimeMs : 0;
+  if (built > newestMtime(DASHBOARD_SOURCES)) return;
+  // In its own process with NODE_ENV=production: inside Vitest NODE_ENV is 'test', and Vite would
+  // then keep the libraries' development code (ECharts' dev-only checks among it) in the bundle.
+  execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'inherit',
+  });
+}
+
+async function insertHostileClinic(database: string): Promise<void> {
+  const conn = await mysql.createConnection({ ...MYSQL, database });
+  try {
+    for (const [table, rows] of Object.entries(HOSTILE_CLINIC_ROWS)) {
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        await conn.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (?)`, [columns.map((c) => row[c])]);
+      }
+    }
+  } finally {
+    await conn.end();
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-browser-'));
+  let databases: PreparedDatabases | undefined;
+  let app: RunningApp | undefined;
+  let browser: BrowserServer | undefined;
+  const teardown = async () => {
+    await browser?.close();
+    await app?.close();
+    await databases?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    buildDashboardIfStale();
+    databases = await prepareTestDatabases({ mysqlDatabase: 'scu_browser', duckdbPath: path.join(dir, 'browser.duckdb') });
+    await insertHostileClinic(databases.mysqlDatabase);
+    app = await startTestServer({ type: 'mysql', database: databases.mysqlDatabase });
+    browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    fs.mkdirSync(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+    project.provide('dashboardUrl', app.url);
+    project.provide('browserWsEndpoint', browser.wsEndpoint());
+    project.provide('apiSecret', TEST_API_SECRET);
+    project.provide('browserDatabase', databases.mysqlDatabase);
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+  return teardown;
+}
