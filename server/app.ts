@@ -20,6 +20,7 @@ import {
   nativeModuleAvailable,
   selectJsPlanner,
 } from './cube-without-native.js';
+import { installPartitionRangeFix } from './cube-partition-range-fix.js';
 import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
 import { JwksKeys } from './jwks.js';
@@ -135,8 +136,10 @@ function logCubeEvent(message: string, params: Record<string, unknown>): void {
 
 export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
   assertSupportedCubeVersion();
-  // Model: DuckDB returns decimals with their scale ("70.50"), as MySQL does (duckdb-exact-decimals.ts).
+  // Model: DuckDB returns decimals with their scale ("70.50"), as MySQL does (duckdb-exact-decimals.ts);
+  // a partition built for a query holds the whole partition (cube-partition-range-fix.ts).
   installDuckDbExactDecimals();
+  installPartitionRangeFix();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {
     throw new Error('SCU_CUBE_MODE=native, but @cubejs-backend/native cannot be loaded on this machine');

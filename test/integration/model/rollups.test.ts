@@ -1,0 +1,144 @@
+/**
+ * The queries the report and its charts make are served from the rollups (`usedPreAggregations`),
+ * and give exactly the figures plain SQL computes on the host tables: grouped by each dimension,
+ * filtered by each, trended by week and month, the code × provider pivot, compared periods, for a
+ * provider's token (the tenant filters apply on top of the rollup), and the payment-maturity chart.
+ */
+import { describe, expect, it } from 'vitest';
+import { PROPERTY_DATASETS } from '../../support/datasets.js';
+import { generatePropertyDataset } from '../../support/property-dataset.js';
+import { formatHundredths, hundredths } from '../../support/decimal.js';
+import { canonicalDecimal, referenceFigures, type Measure, type ReferenceQuery } from '../../support/reference-sql.js';
+import { duckdbRows, mysqlRows, type Row } from '../../support/sql.js';
+import { load, rowsOf } from '../security/client.js';
+import {
+  MEASURE_FORMAT,
+  apiFilter,
+  apiQuery,
+  canonical,
+  groupsOf,
+  modelTargets,
+  queryApi,
+  tokenFor,
+  usedPreAggregationsOf,
+  type ModelTarget,
+} from './model-client.js';
+
+/** The figures that add up: everything a rollup can hold. */
+const ADDITIVE: Measure[] = ['units_billed', 'total_billed', 'insurance_paid', 'billed_per_unit', 'insurance_paid_per_unit', 'insurance_paid_ratio'];
+const USAGE_ROLLUP = /counted_items_usage_by_day$/;
+const MATURITY_ROLLUP = /ins_apps_maturity_by_day$/;
+
+const dataset = generatePropertyDataset(PROPERTY_DATASETS[0]!);
+const CLINIC = PROPERTY_DATASETS[0]!.clinicIds[0]!;
+const providerIds = dataset.rows.filter((r) => r.table === 'providers' && r.row.clinic_id === CLINIC).map((r) => String(r.row.id));
+const payorIds = dataset.rows.filter((r) => r.table === 'payors' && r.row.clinic_id === CLINIC).map((r) => String(r.row.id));
+
+const RANGE = { from: '2025-01-01', to: '2026-10-31' };
+const CASES: { name: string; query: ReferenceQuery }[] = [
+  { name: 'by code (code, description, type)', query: { clinicId: CLINIC, ...RANGE, groupBy: ['service_code', 'service_code_description', 'code_type'] } },
+  { name: 'by provider, two providers', query: { clinicId: CLINIC, ...RANGE, groupBy: ['provider_id', 'provider_name'], filters: [{ dimension: 'provider_id', values: [providerIds[0]!, providerIds[2]!] }] } },
+  { name: 'by payor, self-pay or one payor', query: { clinicId: CLINIC, ...RANGE, groupBy: ['payor_id', 'payor_name'], filters: [{ dimension: 'payor_id', values: [payorIds[0]!, null] }] } },
+  { name: 'by case type, codes filter', query: { clinicId: CLINIC, ...RANGE, groupBy: ['case_type_id', 'case_type'], filters: [{ dimension: 'service_code', values: ['98941', '97110'] }] } },
+  { name: 'by billing type, no case', query: { clinicId: CLINIC, ...RANGE, groupBy: ['billing_type'], filters: [{ dimension: 'case_type_id', values: [null] }] } },
+  { name: 'trend by week, non-billable', query: { clinicId: CLINIC, from: '2025-12-01', to: '2026-02-28', groupBy: ['week'], filters: [{ dimension: 'billing_type', values: ['Non-billable'] }] } },
+  { name: 'trend by month', query: { clinicId: CLINIC, ...RANGE, groupBy: ['month'] } },
+  { name: 'code × provider pivot', query: { clinicId: CLINIC, ...RANGE, groupBy: ['service_code', 'provider_id', 'provider_name'] } },
+  { name: "a provider's own items (provider token)", query: { clinicId: CLINIC, providerId: Number(providerIds[1]), ...RANGE, groupBy: ['service_code'] } },
+  { name: 'totals over a range with edges', query: { clinicId: CLINIC, from: '2025-01-31', to: '2026-01-01', groupBy: [] } },
+];
+
+async function expectEqualToReference(target: ModelTarget, query: ReferenceQuery, groups: Map<string, Record<Measure, unknown>>, measures: Measure[]) {
+  const expected = await referenceFigures(target.reference, query);
+  expect([...groups.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [key, figures] of expected) {
+    for (const m of measures) {
+      const value = groups.get(key)![m];
+      if (figures[m] === null) expect(value, `${key} ${m}`).toBeNull();
+      else {
+        expect(value as string, `${key} ${m}`).toMatch(MEASURE_FORMAT[m]);
+        expect(canonical(value), `${key} ${m}`).toBe(figures[m]);
+      }
+    }
+  }
+}
+
+describe.each(['MariaDB', 'DuckDB'] as const)('%s: rollups', (name) => {
+  const target = () => modelTargets().find((t) => t.name === name)!;
+
+  it.each(CASES)('$name is served from the usage rollup and equals plain SQL', async ({ query }) => {
+    const api = await queryApi(target(), query, ADDITIVE, 'America/New_York');
+    expect(api.usedPreAggregations.some((p) => USAGE_ROLLUP.test(p)), JSON.stringify(api.usedPreAggregations)).toBe(true);
+    await expectEqualToReference(target(), query, api.groups, ADDITIVE);
+  });
+
+  it('compared periods are each served from the rollup and equal plain SQL', async () => {
+    const periods: [string, string][] = [
+      ['2025-01-01', '2025-01-31'],
+      ['2025-02-01', '2025-02-28'],
+    ];
+    const base: ReferenceQuery = { clinicId: CLINIC, groupBy: ['service_code'] };
+    const query = apiQuery(base, ADDITIVE, 'Asia/Tokyo') as { timeDimensions: Record<string, unknown>[] };
+    query.timeDimensions = [{ dimension: 'service_code_usage.date_of_service', compareDateRange: periods }];
+    const reply = await load(target().url, tokenFor(base), query);
+    expect(reply.status).toBe(200);
+    const results = reply.body.results as { data: Record<string, unknown>[]; usedPreAggregations?: Record<string, unknown> }[];
+    expect(results).toHaveLength(2);
+    for (const [i, [from, to]] of periods.entries()) {
+      expect(Object.keys(results[i]!.usedPreAggregations ?? {}).some((p) => USAGE_ROLLUP.test(p))).toBe(true);
+      await expectEqualToReference(target(), { ...base, from, to }, groupsOf(base.groupBy, ADDITIVE, results[i]!.data), ADDITIVE);
+    }
+  });
+
+  it('the payment-maturity chart is served from its rollup and equals plain SQL by bucket and month', async () => {
+    const filters = [{ dimension: 'payor_id' as const, values: [payorIds[1]!, null] }];
+    const query = {
+      measures: ['payment_maturity.insurance_paid'],
+      dimensions: ['payment_maturity.days_to_payment', 'payment_maturity.days_to_payment_order'],
+      timeDimensions: [{ dimension: 'payment_maturity.date_of_service', dateRange: [RANGE.from, RANGE.to], granularity: 'month' }],
+      filters: filters.map((f) => apiFilter('payment_maturity', f)),
+      timezone: 'Pacific/Kiritimati',
+    };
+    const reply = await load(target().url, tokenFor({ clinicId: CLINIC }), query);
+    expect(reply.status).toBe(200);
+    expect(usedPreAggregationsOf(reply).some((p) => MATURITY_ROLLUP.test(p))).toBe(true);
+    const actual = new Map(
+      rowsOf(reply).map((r) => [
+        `${String(r['payment_maturity.date_of_service.month']).slice(0, 10)} ${String(r['payment_maturity.days_to_payment'])} ${String(r['payment_maturity.days_to_payment_order'])}`,
+        r['payment_maturity.insurance_paid'],
+      ]),
+    );
+    const expected = await maturityReference(target(), CLINIC, RANGE.from, RANGE.to, payorIds[1]!);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [key, cents] of expected) {
+      expect(actual.get(key) as string, key).toMatch(/^-?\d+\.\d{2}$/);
+      expect(canonical(actual.get(key)), key).toBe(canonicalDecimal(formatHundredths(cents)));
+    }
+  });
+});
+
+/**
+ * Insurance money of counted items by month of service and days-to-payment bucket, bucketed here
+ * in TypeScript from the raw dates (not by any SQL of the model).
+ */
+async function maturityReference(target: ModelTarget, clinicId: number, from: string, to: string, payorId: string): Promise<Map<string, bigint>> {
+  const sql = `
+    SELECT CAST(p.purchased_on AS CHAR(10)) AS served, CAST(pm.received_on AS CHAR(10)) AS received,
+           CAST(pa.amount AS CHAR(20)) AS amount
+    FROM payment_applications pa
+    JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
+    JOIN purchase_items pi ON pi.id = pa.purchase_item_id
+    JOIN purchases p ON p.id = pi.purchase_id
+    WHERE p.status <> 'void' AND p.clinic_id = ${clinicId} AND p.purchased_on BETWEEN '${from}' AND '${to}'
+      AND (p.payor_id = ${Number(payorId)} OR p.payor_id IS NULL)`;
+  const rows: Row[] = target.reference.dialect === 'mysql' ? await mysqlRows(target.reference.location, sql) : await duckdbRows(target.reference.location, sql);
+  const result = new Map<string, bigint>();
+  for (const row of rows) {
+    const days = (Date.parse(String(row.received)) - Date.parse(String(row.served))) / 86_400_000;
+    const [order, label] =
+      days < 0 ? [0, 'Before date of service'] : days <= 30 ? [1, '0-30 days'] : days <= 60 ? [2, '31-60 days'] : days <= 90 ? [3, '61-90 days'] : days <= 180 ? [4, '91-180 days'] : [5, 'Over 180 days'];
+    const key = `${String(row.served).slice(0, 7)}-01 ${label} ${order}`;
+    result.set(key, (result.get(key) ?? 0n) + hundredths(row.amount));
+  }
+  return result;
+}
