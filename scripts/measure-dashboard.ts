@@ -1,0 +1,193 @@
+/**
+ * The dashboard's budgets, measured (issue 5; reported in docs/dashboard.md and the README, not
+ * asserted by tests):
+ *   - the report page's JavaScript, gzipped: every script the page loads, as Chromium received it;
+ *   - time to first data on screen: navigation start to the first row of the report table, in headless
+ *     Chromium against the real server on localhost, each run in a fresh browser context (no HTTP
+ *     cache), medians over several runs.
+ *
+ *   node --import tsx scripts/measure-dashboard.ts [--runs 7] [--db mysql|duckdb] [--no-build] [--json]
+ *
+ * It builds the dashboard (NODE_ENV=production), seeds the demo data (scale 1) into a scratch MariaDB
+ * database `scu_measure` (127.0.0.1:3306, root) or a temporary DuckDB file, starts the server with
+ * createApp, measures, and removes everything it made.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+import mysql from 'mysql2/promise';
+import { chromium, type Browser } from 'playwright-core';
+import { createApp, type RunningApp } from '../server/app.js';
+import { PROJECT_ROOT, readConfig } from '../server/config.js';
+import { DEFAULT_END_DATE, seedDuckDb, seedMysql } from '../server/db/seed/index.js';
+import { mintToken } from '../server/tokens.js';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    db: { type: 'string', default: 'mysql' },
+    'no-build': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const RUNS = Number(args.runs);
+const SECRET = 'measure-dashboard-secret-0123456789abcdef';
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+const DATABASE = 'scu_measure';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function isoMonthsBefore(date: string, months: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months + 1, 1)).toISOString().slice(0, 10);
+}
+
+/** Two views of the seeded data: its last month, and its last twelve months. */
+const SCENARIOS = [
+  { name: 'last month of data', search: `?from=${isoMonthsBefore(DEFAULT_END_DATE, 1)}&to=${DEFAULT_END_DATE}` },
+  { name: 'last 12 months of data', search: `?from=${isoMonthsBefore(DEFAULT_END_DATE, 12)}&to=${DEFAULT_END_DATE}` },
+];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function startServer(dir: string): Promise<{ app: RunningApp; cleanup: () => Promise<void> }> {
+  const seed = { scale: 1, seed: 20240101 };
+  if (args.db === 'duckdb') {
+    const file = path.join(dir, 'measure.duckdb');
+    await seedDuckDb(file, seed);
+    const config = readConfig({ ...process.env, PORT: '0', CUBEJS_API_SECRET: SECRET, CUBEJS_DB_TYPE: 'duckdb', CUBEJS_DB_DUCKDB_DATABASE_PATH: file });
+    return { app: await createApp(config, SECRET), cleanup: async () => {} };
+  }
+  const admin = await mysql.createConnection(MYSQL);
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}_pre_aggregations\``);
+  };
+  await drop();
+  await seedMysql({ ...MYSQL, database: DATABASE }, seed);
+  const config = readConfig({
+    ...process.env,
+    PORT: '0',
+    CUBEJS_API_SECRET: SECRET,
+    CUBEJS_DB_TYPE: 'mysql',
+    CUBEJS_DB_HOST: MYSQL.host,
+    CUBEJS_DB_PORT: String(MYSQL.port),
+    CUBEJS_DB_USER: MYSQL.user,
+    CUBEJS_DB_PASS: MYSQL.password,
+    CUBEJS_DB_NAME: DATABASE,
+    CUBEJS_PRE_AGGREGATIONS_SCHEMA: `${DATABASE}_pre_aggregations`,
+  });
+  return {
+    app: await createApp(config, SECRET),
+    cleanup: async () => {
+      await drop();
+      await admin.end();
+    },
+  };
+}
+
+interface Run {
+  firstDataMs: number;
+  jsBytes: number;
+  jsGzipBytes: number;
+  scripts: number;
+}
+
+async function measureOnce(browser: Browser, url: string): Promise<Run> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // Records when the first row of the report table is in the document (timed from navigation start).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __firstData?: number };
+    const observer = new MutationObserver(() => {
+      if (w.__firstData === undefined && document.querySelector('table.report-table tbody tr td')) {
+        w.__firstData = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+  const scripts: Promise<Buffer>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(response.body());
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { __firstData?: number }).__firstData !== undefined, undefined, { timeout: 60_000 });
+  const firstDataMs = await page.evaluate(() => (window as unknown as { __firstData: number }).__firstData);
+  // Let the charts load too, so that any script they would pull in is counted.
+  await page.waitForFunction(() => !document.querySelector('.chart-card[aria-busy]'), undefined, { timeout: 60_000 });
+  const bodies = await Promise.all(scripts);
+  await context.close();
+  return {
+    firstDataMs,
+    jsBytes: bodies.reduce((sum, b) => sum + b.length, 0),
+    // zlib's default level (6), what a server's compression typically sends: stricter than -9.
+    jsGzipBytes: bodies.reduce((sum, b) => sum + zlib.gzipSync(b).length, 0),
+    scripts: bodies.length,
+  };
+}
+
+async function main(): Promise<void> {
+  if (!args['no-build']) {
+    log('Building the dashboard (NODE_ENV=production)…');
+    execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-measure-'));
+  log(`Seeding the demo data (${args.db}) and starting the server…`);
+  const { app, cleanup } = await startServer(dir);
+  const browser = await chromium.launch({ executablePath: process.env.SCU_CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const token = mintToken(SECRET, { clinic_id: 1, role: 'owner' }, 3600);
+  const results: { scenario: string; coldMs: number; runsMs: number[]; medianMs: number }[] = [];
+  let js: Run | undefined;
+  try {
+    for (const scenario of SCENARIOS) {
+      const url = `${app.url}/${scenario.search}#token=${token}`;
+      // The first load also fills the server's caches (and builds any rollup): reported on its own.
+      const cold = await measureOnce(browser, url);
+      js ??= cold;
+      const runs: number[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push((await measureOnce(browser, url)).firstDataMs);
+      results.push({ scenario: scenario.name, coldMs: cold.firstDataMs, runsMs: runs, medianMs: median(runs) });
+      log(`${scenario.name}: cold ${cold.firstDataMs.toFixed(0)} ms, median of ${RUNS} ${median(runs).toFixed(0)} ms`);
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+    await cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  // kB = 1000 bytes, as Vite reports sizes (the stricter reading of the budget).
+  const kb = (bytes: number) => (bytes / 1000).toFixed(1);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ db: args.db, js, results }, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`node --import tsx scripts/measure-dashboard.ts --db ${args.db}\` (${os.cpus().length} CPUs, headless Chromium, server on localhost, demo data scale 1):`,
+    '',
+    '| budget | limit | measured |',
+    '|---|---|---|',
+    `| report page JavaScript, gzipped (${js!.scripts} script${js!.scripts === 1 ? '' : 's'}, all the page loads; ${kb(js!.jsBytes)} kB uncompressed) | < 250 kB | ${kb(js!.jsGzipBytes)} kB |`,
+    ...results.map(
+      (r) =>
+        `| time to first data on screen, ${r.scenario} (median of ${RUNS}; first, cold-cache load ${r.coldMs.toFixed(0)} ms) | < 1.5 s | ${(r.medianMs / 1000).toFixed(2)} s |`,
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
