@@ -153,6 +153,32 @@ describe('the report table against plain SQL', () => {
   });
 });
 
+describe('the code × provider pivot', () => {
+  it('gives each code’s and each provider’s Units Billed as SQL does', async () => {
+    const byCode = await expectedReport(db(), DEMO_CLINIC, RANGE, 'code');
+    const byProvider = await expectedReport(db(), DEMO_CLINIC, RANGE, 'provider');
+    const [total] = [...(await expectedReport(db(), DEMO_CLINIC, RANGE, null)).values()];
+    page = await newPage(browser);
+    await openReport(page, BASE);
+    await settled(page);
+    await page.getByRole('radio', { name: 'Code × provider' }).check();
+    await expect.poll(() => searchOf(page).get('pivot')).toBe('provider');
+    await expect.poll(async () => (await readTable(page)).headers[0], { timeout: 30_000 }).toBe('Service Code');
+    await expect.poll(async () => (await readTable(page)).headers.length, { timeout: 30_000 }).toBe(byProvider.size + 2);
+    const table = await readTable(page);
+    const last = table.headers.length - 1;
+    expect(table.headers[last]).toBe('Units Billed');
+    expect(Object.fromEntries(table.rows.map((r) => [r[0], r[last]!.replace(/,/g, '')]))).toEqual(
+      Object.fromEntries([...byCode].map(([code, f]) => [code, f.units])),
+    );
+    expect(Object.fromEntries(table.headers.slice(1, last).map((name, i) => [name, table.totals[i + 1]!.replace(/,/g, '')]))).toEqual(
+      Object.fromEntries([...byProvider].map(([name, f]) => [name, f.units])),
+    );
+    expect(table.totals[last]!.replace(/,/g, '')).toBe(total!.units);
+    await closePage(page);
+  });
+});
+
 describe('the view lives in the URL', () => {
   it('restores a shared link, and Back and Forward walk through the changes', async () => {
     const [provider] = await busiest(db(), DEMO_CLINIC, RANGE, 'provider');
