@@ -81,7 +81,7 @@ const nowSeconds = (options: { now?: () => number }) => options.now?.() ?? Math.
 
 /** The token of an Authorization header value: `<JWT>` or `Bearer <JWT>`. */
 export function tokenOfHeader(header: string | undefined): string | undefined {
-  const token = header?.trim().replace(/^Bearer\s+/i, '');
+  const token = header?.trim().replace(/^Bearer(\s+|$)/i, '');
   return token ? token : undefined;
 }
 

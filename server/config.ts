@@ -123,7 +123,7 @@ function origins(env: Env, name: string): string[] {
       } catch {
         url = undefined;
       }
-      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== o) {
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== o || o.includes('*')) {
         throw new ConfigError(
           name,
           `must be a comma-separated list of origins such as https://portal.example.com (scheme, host and ` +

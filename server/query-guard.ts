@@ -433,7 +433,7 @@ const USER_MISTAKES = [
 ];
 
 export function asUserMistake(e: unknown): unknown {
-  if (e instanceof CubejsHandlerError || (e as { type?: unknown })?.type === 'UserError') return e;
+  if (e instanceof CubejsHandlerError) return e;
   const message = (e as Error)?.message;
   if (typeof message === 'string' && USER_MISTAKES.some((re) => re.test(message))) return new UserError(message);
   return e;
