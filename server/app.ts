@@ -6,7 +6,6 @@ import type * as ServerCoreModule from '@cubejs-backend/server-core';
 // Cube's WebSocket server is not re-exported by the package index; the path is pinned with Cube's version.
 import { WebSocketServer } from '@cubejs-backend/server/dist/src/websocket-server.js';
 import express from 'express';
-import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +20,7 @@ import {
   selectJsPlanner,
 } from './cube-without-native.js';
 import { installPartitionRangeFix } from './cube-partition-range-fix.js';
+import { serveDashboard } from './dashboard-static.js';
 import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
 import { JwksKeys } from './jwks.js';
@@ -192,16 +192,4 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       await core.shutdown();
     },
   };
-}
-
-function serveDashboard(app: express.Express, dashboardDir: string): void {
-  const index = path.join(dashboardDir, 'index.html');
-  app.use(express.static(dashboardDir, { index: false, maxAge: '1h' }));
-  app.get('/', (_req, res) => {
-    if (!fs.existsSync(index)) {
-      res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build`.');
-      return;
-    }
-    res.set('Cache-Control', 'no-cache').sendFile(index);
-  });
 }
