@@ -189,6 +189,11 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // beforeShutdown stops the compiler-cache and refresh timers, which shutdown() leaves running.
       await core.beforeShutdown();
+      // Cube 1.7.43 releases only the data sources an orchestrator has marked as seen, and nothing
+      // marks one: without this the database connection pools outlive the server.
+      const orchestrators = (core as unknown as { orchestratorStorage: { storage: Map<string, { addDataSeenSource(ds: string): void }> } })
+        .orchestratorStorage.storage;
+      for (const orchestrator of orchestrators.values()) orchestrator.addDataSeenSource('default');
       await core.shutdown();
     },
   };
