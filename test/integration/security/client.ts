@@ -129,6 +129,10 @@ export class CubeSocket {
     }
   }
 
+  onClose(listener: (code: number) => void): void {
+    this.ws.once('close', (code: number) => listener(code));
+  }
+
   sendRaw(text: string): void {
     this.ws.send(text);
   }

@@ -9,7 +9,8 @@
  *     no group), which are checked in turn;
  *   - totals of unfiltered queries equal plain SQL for the token's clinic/provider;
  *   - zero 5xx, and no 4xx for these valid queries.
- * The seed is fixed (FUZZ_SEED); FUZZ_QUERIES and FUZZ_SEED may be overridden to explore further.
+ * The seed is fixed (FUZZ_SEED); FUZZ_QUERIES, FUZZ_SEED and FUZZ_TARGET (mysql, duckdb) may be
+ * overridden to explore further.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Random } from '../../../server/db/seed/random.js';
@@ -17,15 +18,16 @@ import { mintToken } from '../../../server/tokens.js';
 import { SECURITY_CLINIC_IDS } from '../../support/security-dataset.js';
 import { CubeSocket, V, load, request, type Reply } from './client.js';
 import { fuzzQuery, type ValuePool, type ViewMeta } from './fuzz-queries.js';
-import { clinicsWithData, renderingProviders, scopeTotals, serviceDateSpan, sqlRows, type Scope } from './oracle.js';
+import { clinicsWithData, renderingProviders, scopeTotals, serviceDateSpan, sqlRows, type Scope, type Target } from './oracle.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_127);
 const QUERIES = Number(process.env.FUZZ_QUERIES ?? 2000);
 const CONCURRENCY = 4;
 const DEMO_CLINICS = [1, 2, 3];
 const ROLES = ['owner', 'billing', 'provider'] as const;
-const TARGET = 'mysql' as const;
-const url = () => inject('mysqlUrl');
+/** MariaDB by default; FUZZ_TARGET=duckdb runs the same queries against the DuckDB server. */
+const TARGET: Target = process.env.FUZZ_TARGET === 'duckdb' ? 'duckdb' : 'mysql';
+const url = () => inject(TARGET === 'duckdb' ? 'duckdbUrl' : 'mysqlUrl');
 
 type Row = Record<string, unknown>;
 interface Token {
@@ -62,7 +64,7 @@ function withScopeDimensions(query: Record<string, unknown>, view: string, token
   return { ...query, dimensions: dims };
 }
 
-describe('tenant-isolation fuzz (MariaDB)', () => {
+describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`, () => {
   const views: ViewMeta[] = [];
   const pool: ValuePool = { strings: new Map(), numbers: new Map(), dates: [] };
   const providerScoped = new Set<string>();

@@ -123,6 +123,14 @@ describe.each(TARGETS)('hostile input gets a clear 4xx ($name)', ({ url }) => {
     }
   });
 
+  it('an oversized WebSocket message closes that socket (1009), and the server goes on', async () => {
+    const socket = await CubeSocket.open(url());
+    const closed = new Promise<number>((resolve) => socket.onClose(resolve));
+    socket.sendRaw(JSON.stringify({ authorization: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(await closed).toBe(1009);
+    expect((await request(url(), '/readyz')).status).toBe(200);
+  });
+
   it('malformed and oversized request bodies get 400 and 413', async () => {
     const malformed = await request(url(), '/cubejs-api/v1/load', { token: token(), body: '{"query": {' });
     expect(malformed.status).toBe(400);
