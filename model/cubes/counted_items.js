@@ -188,8 +188,10 @@ cube(`counted_items`, {
 
   pre_aggregations: {
     // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
-    // and week/month trend of the report: each member the view offers, by day, for every clinic.
-    // Tenant filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
+    // and week/month trend of the report: each member the view offers, for every clinic. Tenant
+    // filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
+    // Day granularity only: Cube 1.7.43 also answers a range that is not whole months from a
+    // month-granularity rollup, with the whole months (measured: 8586 units instead of 8964).
     usage_by_day: {
       type: `rollup`,
       external: false,
@@ -211,11 +213,11 @@ cube(`counted_items`, {
       granularity: `day`,
       partition_granularity: `month`,
       // One key per month of service: only the months whose own rows changed are rebuilt.
-      refresh_key: {
-        sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}`,
-      },
+      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
       build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
       build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      // Every query filters on the clinic: each partition is read through this index.
+      indexes: { by_clinic: { columns: [clinic_id] } },
     },
   },
 });

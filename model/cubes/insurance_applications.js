@@ -70,7 +70,8 @@ cube(`insurance_applications`, {
     days_to_payment_order: {
       title: `Days to Payment (order)`,
       description: `Sort key of the Days to Payment bucket: 0 Before date of service, 1 for 0-30 days, ... 5 for Over 180 days.`,
-      sql: bucketCase(`${CUBE}.received_on`, `${CUBE}.purchased_on`, 'order'),
+      // A decimal, so that both databases return the same text ("1"); MySQL returns an INT as a number.
+      sql: `CAST(${bucketCase(`${CUBE}.received_on`, `${CUBE}.purchased_on`, 'order')} AS DECIMAL(1,0))`,
       type: `number`,
     },
   },
@@ -113,6 +114,7 @@ cube(`insurance_applications`, {
       },
       build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
       build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      indexes: { by_clinic: { columns: [clinic_id] } },
     },
   },
 });
