@@ -130,6 +130,9 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
 function logCubeEvent(message: string, params: Record<string, unknown>): void {
   const error = params.error ?? params.warning;
   if (error === undefined) return;
+  // A refresh tick skipped because the previous pass is still running: expected whenever a pass takes
+  // longer than the interval, and said again every tick; the pass's own duration is still logged.
+  if (message === 'Refresh Scheduler Interval') return;
   const rest = redactLogParams(params);
   process.stderr.write(`${JSON.stringify({ level: params.error ? 'error' : 'warn', message, ...rest })}\n`);
 }
