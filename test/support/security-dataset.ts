@@ -10,6 +10,7 @@
  */
 
 import type { HostRow } from '../../server/db/seed/rows.js';
+import { HOST_TABLES, type HostTable } from '../../server/db/seed/schema.js';
 import { writeRows } from './datasets.js';
 
 /** Clinic ids (the model's datasets use 1001..1022) and the first row id (above theirs, below
@@ -21,21 +22,9 @@ const ID_BASE = 1_000_300_000_000;
 type Value = number | string | null;
 type Row = Record<string, Value>;
 
-/** Table names in load order (parents first). */
-const SECURITY_TABLES = [
-  'clinics',
-  'providers',
-  'payors',
-  'case_types',
-  'service_codes',
-  'patients',
-  'patient_cases',
-  'purchases',
-  'purchase_items',
-  'payments',
-  'payment_applications',
-] as const;
-type SecurityTable = (typeof SECURITY_TABLES)[number];
+// Tables in load order (parents first): the seeder's own list.
+const SECURITY_TABLES = HOST_TABLES;
+type SecurityTable = HostTable;
 
 export interface SecurityDataset {
   rows: HostRow[];
