@@ -22,6 +22,7 @@ import {
 import { installPartitionRangeFix } from './cube-partition-range-fix.js';
 import { serveDashboard } from './dashboard-static.js';
 import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
+import { installDuckDbQuietRelease } from './duckdb-quiet-release.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
 import { JwksKeys } from './jwks.js';
 import { installQueryGuard } from './query-guard.js';
@@ -142,6 +143,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   // Model: DuckDB returns decimals with their scale ("70.50"), as MySQL does (duckdb-exact-decimals.ts);
   // a partition built for a query holds the whole partition (cube-partition-range-fix.ts).
   installDuckDbExactDecimals();
+  installDuckDbQuietRelease();
   installPartitionRangeFix();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {
@@ -188,12 +190,17 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     core,
     async close() {
       await sockets.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Graceful: stop accepting, let requests in flight finish (at most 5 s), then cut what is left.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(cutOff);
       // beforeShutdown stops the compiler-cache and refresh timers, which shutdown() leaves running.
       await core.beforeShutdown();
       // Cube 1.7.43 releases only the data sources an orchestrator has marked as seen, and nothing
-      // marks one: without this the database connection pools outlive the server.
+      // marks one: without this the MySQL pools outlive the server and DuckDB is never checkpointed
+      // (DuckDB waits for its running queries first: duckdb-quiet-release.ts).
       const orchestrators = (core as unknown as { orchestratorStorage: { storage: Map<string, { addDataSeenSource(ds: string): void }> } })
         .orchestratorStorage.storage;
       for (const orchestrator of orchestrators.values()) orchestrator.addDataSeenSource('default');

@@ -38,10 +38,12 @@ function startServer(): Promise<{ child: ChildProcessWithoutNullStreams; output:
   });
 }
 
-function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+/** Sends SIGTERM and resolves with how the process ended: its exit code, or the signal that killed it. */
+function stop(child: ChildProcessWithoutNullStreams): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode);
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
+    child.on('exit', (code, signal) => resolve(code ?? signal));
     child.kill('SIGTERM');
   });
 }
@@ -60,7 +62,7 @@ async function unitsByClinic(url: string, token: string): Promise<string> {
 }
 
 afterAll(async () => {
-  await Promise.all(children.filter((c) => c.exitCode === null).map(stop));
+  await Promise.all(children.map(stop));
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -76,7 +78,7 @@ describe('the embedded demo start', () => {
     expect(info).toMatchObject({ mode: 'js', dbType: 'duckdb', cubeVersion: '1.7.43' });
     firstToken = token;
     firstFigures = await unitsByClinic(url, token);
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child), output()).toBe(0);
 
     const secretFile = path.join(dataDir, 'demo-api-secret');
     expect((fs.statSync(secretFile).mode & 0o777).toString(8)).toBe('600');
@@ -94,6 +96,6 @@ describe('the embedded demo start', () => {
     expect(output()).not.toMatch(/Creating the demo database/);
     // A token from the first start still works: the secret was kept.
     expect(await unitsByClinic(url, firstToken)).toBe(firstFigures);
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child), output()).toBe(0);
   });
 });
