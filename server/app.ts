@@ -48,6 +48,9 @@ export interface RunningApp {
   port: number;
   info: ServerInfo;
   core: CubejsServerCore;
+  /** Runs one refresh pass now and resolves when it is done: the scheduler's first pass comes only
+   * after its interval, and without this the first visitor waits for the rollups to be built. */
+  refreshRollups(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -188,6 +191,9 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     port,
     info,
     core,
+    async refreshRollups() {
+      await (core as unknown as { handleScheduledRefreshInterval(options: object): Promise<unknown> }).handleScheduledRefreshInterval({});
+    },
     async close() {
       await sockets.close();
       // Graceful: stop accepting, let requests in flight finish (at most 5 s), then cut what is left.

@@ -18,6 +18,9 @@ async function main(): Promise<void> {
   const secret = config.apiSecret ?? demoSecret(config.dataDir);
   const app = await createApp(config, secret);
   const { info } = app;
+  const started = Date.now();
+  await app.refreshRollups();
+  log(`Rollups up to date in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   log(
     `Service Code Usage listening on ${app.url} — Cube ${info.cubeVersion}, ${info.mode.toUpperCase()} mode ` +
       `(native module ${info.nativeModuleAvailable ? 'available' : 'absent'}), database ${info.dbType}` +
