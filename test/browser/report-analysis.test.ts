@@ -8,9 +8,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseCsv } from './csv.js';
-import { busiest, expectedReport, type Figures, type Group, type SqlFilter } from './expected-sql.js';
+import { busiest, expectedReport, type Figures } from './expected-sql.js';
 import { DEMO_CLINIC, HOSTILE_CLINIC } from './fixtures.js';
-import { closePage, newPage, openReport, ownerToken, plain, readTable, screenFigures, searchOf, settled } from './report-page.js';
+import { closePage, expectTableMatches, newPage, openReport, ownerToken, plain, readTable, searchOf, settled } from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const PREVIOUS = { from: '2026-04-01', to: '2026-06-30' };
@@ -26,12 +26,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function expectTableMatches(p: Page, filter: SqlFilter, group: Group, clinic = DEMO_CLINIC) {
-  const expected = new Map([...(await expectedReport(db(), clinic, filter, group)), ...(await expectedReport(db(), clinic, filter, null))]);
-  await expect
-    .poll(async () => Object.fromEntries(screenFigures(await readTable(p))), { timeout: 30_000, interval: 250 })
-    .toEqual(Object.fromEntries(expected));
-}
 
 describe('drill-down', () => {
   it('narrows the report to the code of the bar clicked in the top codes chart', async () => {

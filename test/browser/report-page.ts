@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import { mintToken } from '../../server/tokens.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import type { Figures } from './expected-sql.js';
+import { expectedReport, type Figures, type Group, type SqlFilter } from './expected-sql.js';
 
 export function ownerToken(clinic = DEMO_CLINIC, ttlSeconds = 3600): string {
   return mintToken(inject('apiSecret'), { clinic_id: clinic, role: 'owner' }, ttlSeconds);
@@ -83,4 +83,16 @@ export function screenFigures(table: ScreenTable): Map<string, Figures> {
 /** The query string of the page's address. */
 export function searchOf(page: Page): URLSearchParams {
   return new URL(page.url()).searchParams;
+}
+
+/** Polls until the table on screen equals plain SQL (expected-sql.ts, never the page's own numbers)
+ * for the filter and grouping, totals row included; queries are asynchronous, hence the polling. */
+export async function expectTableMatches(page: Page, filter: SqlFilter, group: Group = 'code', clinic = DEMO_CLINIC): Promise<void> {
+  const db = inject('browserDatabase');
+  const expected = await expectedReport(db, clinic, filter, group);
+  const total = await expectedReport(db, clinic, filter, null);
+  expect(expected.size).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Object.fromEntries(screenFigures(await readTable(page))), { timeout: 30_000, interval: 250 })
+    .toEqual(Object.fromEntries([...expected, ...total]));
 }
