@@ -62,6 +62,15 @@ function where(clinic: number, f: SqlFilter): { sql: string; params: unknown[] }
   return { sql: conditions.join(' AND '), params };
 }
 
+/** Every service line with its purchase and the names the filters and groupings read. */
+const ITEM_JOINS = `FROM purchase_items pi
+       JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
+       JOIN service_codes sc ON sc.id = pi.service_code_id
+       JOIN providers pr ON pr.id = COALESCE(pi.rendering_provider_id, p.provider_id)
+       LEFT JOIN payors py ON py.id = p.payor_id
+       LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id
+       LEFT JOIN case_types ct ON ct.id = pc.case_type_id`;
+
 /** Figures per group label (or one row labelled 'Total' when group is null). */
 export async function expectedReport(database: string, clinic: number, filter: SqlFilter, group: Group | null): Promise<Map<string, Figures>> {
   const w = where(clinic, filter);
@@ -73,13 +82,7 @@ export async function expectedReport(database: string, clinic: number, filter: S
             CAST(COUNT(DISTINCT pi.purchase_id) AS CHAR) AS visits,
             CAST(SUM(pi.billed_amount) AS CHAR) AS billed,
             CAST(COALESCE(SUM(ins.paid), 0) AS DECIMAL(14, 2)) AS paid
-       FROM purchase_items pi
-       JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
-       JOIN service_codes sc ON sc.id = pi.service_code_id
-       JOIN providers pr ON pr.id = COALESCE(pi.rendering_provider_id, p.provider_id)
-       LEFT JOIN payors py ON py.id = p.payor_id
-       LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id
-       LEFT JOIN case_types ct ON ct.id = pc.case_type_id
+       ${ITEM_JOINS}
        LEFT JOIN (SELECT pa.purchase_item_id, SUM(pa.amount) AS paid
                     FROM payment_applications pa
                     JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
@@ -108,13 +111,7 @@ export async function busiest(database: string, clinic: number, filter: SqlFilte
   const rows = await mysqlRows(
     database,
     `SELECT CAST(${id} AS CHAR) AS id, ${name} AS name, SUM(pi.units) AS units
-       FROM purchase_items pi
-       JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
-       JOIN service_codes sc ON sc.id = pi.service_code_id
-       JOIN providers pr ON pr.id = COALESCE(pi.rendering_provider_id, p.provider_id)
-       LEFT JOIN payors py ON py.id = p.payor_id
-       LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id
-       LEFT JOIN case_types ct ON ct.id = pc.case_type_id
+       ${ITEM_JOINS}
       WHERE ${w.sql}
       GROUP BY 1, 2
       ORDER BY units DESC, name`,

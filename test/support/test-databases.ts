@@ -28,15 +28,20 @@ async function extraDatasets(): Promise<ExtraLoader | undefined> {
   return mod.loadExtraDatasets;
 }
 
+/** Drops a test database and the pre-aggregation schema the test server writes beside it. */
+async function dropMysqlDatabases(database: string): Promise<void> {
+  const conn = await mysql.createConnection(MYSQL);
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations\``);
+  } finally {
+    await conn.end();
+  }
+}
+
 export async function prepareTestDatabases(options: { mysqlDatabase: string; duckdbPath: string }): Promise<PreparedDatabases> {
   const { mysqlDatabase, duckdbPath } = options;
-  const admin = await mysql.createConnection({ ...MYSQL, multipleStatements: true });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${mysqlDatabase}\``);
-    await admin.query(`DROP DATABASE IF EXISTS \`${mysqlDatabase}_pre_aggregations\``);
-  } finally {
-    await admin.end();
-  }
+  await dropMysqlDatabases(mysqlDatabase);
   await seedMysql({ ...MYSQL, database: mysqlDatabase }, { ...TEST_SEED });
   await seedDuckDb(duckdbPath, { ...TEST_SEED });
   const load = await extraDatasets();
@@ -50,14 +55,6 @@ export async function prepareTestDatabases(options: { mysqlDatabase: string; duc
     mysqlDatabase,
     duckdbPath,
     duckdbReferencePath,
-    async drop() {
-      const conn = await mysql.createConnection(MYSQL);
-      try {
-        await conn.query(`DROP DATABASE IF EXISTS \`${mysqlDatabase}\``);
-        await conn.query(`DROP DATABASE IF EXISTS \`${mysqlDatabase}_pre_aggregations\``);
-      } finally {
-        await conn.end();
-      }
-    },
+    drop: () => dropMysqlDatabases(mysqlDatabase),
   };
 }
