@@ -25,6 +25,7 @@ import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
 import { installDuckDbQuietRelease } from './duckdb-quiet-release.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
 import { JwksKeys } from './jwks.js';
+import { nextOrchestratorId } from './orchestrator-id.js';
 import { installQueryGuard } from './query-guard.js';
 import { scopeQuery } from './query-rewrite.js';
 import { redactLogParams } from './security-log.js';
@@ -75,11 +76,9 @@ function driverConfig(config: ServerConfig) {
   };
 }
 
-/** Distinct per app in this process (see contextToOrchestratorId). */
-let appsCreated = 0;
-
 function coreOptions(config: ServerConfig, apiSecret: string) {
-  const orchestratorId = `SCU_${config.database.type}_${++appsCreated}`;
+  // Distinct per app in this process, even across module instances (see contextToOrchestratorId).
+  const orchestratorId = nextOrchestratorId(config.database.type);
   return {
     driverFactory: () => driverConfig(config),
     apiSecret,
