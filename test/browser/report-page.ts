@@ -18,14 +18,65 @@ export function expiredToken(clinic = DEMO_CLINIC): string {
 
 /** Uncaught errors of each page, checked by `closePage`. */
 const pageErrors = new WeakMap<Page, Error[]>();
+/** What each page said and what the server refused it, for the message of a failed expectation. */
+const pageLogs = new WeakMap<Page, string[]>();
 
 export async function newPage(browser: Browser, width = 1280): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-US', acceptDownloads: true });
   const page = await context.newPage();
   const errors: Error[] = [];
+  const log: string[] = [];
   pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e));
+  pageLogs.set(page, log);
+  const at = () => new Date().toISOString().slice(11, 23);
+  page.on('pageerror', (e) => {
+    errors.push(e);
+    log.push(`${at()} pageerror ${e.message}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`${at()} console.${m.type()} ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => log.push(`${at()} request failed ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? ''}`));
+  // Every API answer (a 200 may still say "Continue wait" or carry no rows), and any other failure.
+  page.on('response', (r) => {
+    const url = decodeURIComponent(r.url());
+    if (r.status() < 400 && !url.includes('/cubejs-api/')) return;
+    const line = `${r.status()} ${r.request().method()} ${url.slice(0, 400)}`;
+    void r.text().then(
+      (body) => log.push(`${at()} ${line}: ${body.slice(0, 300)}`),
+      () => log.push(`${at()} ${line}`),
+    );
+  });
   return page;
+}
+
+/** What the page shows in place of the table, its busy state, and its log: said when an expectation
+ * on the table fails, with a screenshot saved under test-artifacts/ (named after `label`). */
+export async function describePage(page: Page, label: string): Promise<string> {
+  const file = `test-artifacts/failed-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now()}.png`;
+  const shot = await page.screenshot({ path: file, fullPage: true }).then(
+    () => file,
+    (e: unknown) => `no screenshot (${String(e)})`,
+  );
+  const state = await page
+    .evaluate(() => {
+      const main = document.querySelector('main.report');
+      const statuses = [...document.querySelectorAll('.status')].map((s) => `${s.className}: ${(s.textContent ?? '').trim().replace(/\s+/g, ' ')}`);
+      return {
+        busy: main?.getAttribute('aria-busy') ?? 'absent',
+        table: document.querySelectorAll('table.report-table').length,
+        caption: document.querySelector('table.report-table caption')?.textContent?.trim() ?? null,
+        statuses,
+      };
+    })
+    .catch((e: unknown) => ({ error: String(e) }));
+  const log = pageLogs.get(page) ?? [];
+  return [
+    `page at ${page.url()}`,
+    `shows: ${JSON.stringify(state)}`,
+    `screenshot: ${shot}`,
+    `log (${log.length}):${log.length ? `\n  ${log.slice(-30).join('\n  ')}` : ' nothing'}`,
+  ].join('\n');
 }
 
 /** Closes the page's context and fails if the page threw anything along the way. */
@@ -51,16 +102,37 @@ export interface ScreenTable {
   totals: string[];
 }
 
+/**
+ * The table on screen once nothing is loading, read in the same page turn as that check (so the table
+ * read is the settled one). When the settled page shows a state instead (no rows, an error), this
+ * fails at once and says which, rather than waiting for a table that is not coming.
+ */
 export async function readTable(page: Page): Promise<ScreenTable> {
-  await settled(page);
-  return page.$eval('table.report-table', (table) => {
-    const texts = (cells: NodeListOf<Element>) => [...cells].map((c) => (c.textContent ?? '').trim());
-    return {
-      headers: texts(table.querySelectorAll('thead th')),
-      rows: [...table.querySelectorAll('tbody tr')].map((tr) => texts(tr.querySelectorAll('th, td'))),
-      totals: texts(table.querySelectorAll('tfoot th, tfoot td')),
-    };
-  });
+  const handle = await page.waitForFunction(
+    () => {
+      const main = document.querySelector('main.report');
+      if (!main || main.hasAttribute('aria-busy')) return null;
+      const table = main.querySelector('table.report-table');
+      if (!table) {
+        const status = main.querySelector('.status-empty, .status-error');
+        return status ? { shows: `${status.className}: ${(status.textContent ?? '').trim().replace(/\s+/g, ' ')}` } : null;
+      }
+      const texts = (cells: NodeListOf<Element>) => [...cells].map((c) => (c.textContent ?? '').trim());
+      return {
+        table: {
+          headers: texts(table.querySelectorAll('thead th')),
+          rows: [...table.querySelectorAll('tbody tr')].map((tr) => texts(tr.querySelectorAll('th, td'))),
+          totals: texts(table.querySelectorAll('tfoot th, tfoot td')),
+        },
+      };
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  const read = (await handle.jsonValue()) as { table: ScreenTable } | { shows: string };
+  await handle.dispose();
+  if ('shows' in read) throw new Error(`no report table on screen; it shows ${read.shows}`);
+  return read.table;
 }
 
 /** "$1,234.50" → "1234.50"; "1,225" → "1225"; "-$5.00" → "-5.00". */
@@ -92,7 +164,12 @@ export async function expectTableMatches(page: Page, filter: SqlFilter, group: G
   const expected = await expectedReport(db, clinic, filter, group);
   const total = await expectedReport(db, clinic, filter, null);
   expect(expected.size).toBeGreaterThan(0);
-  await expect
-    .poll(async () => Object.fromEntries(screenFigures(await readTable(page))), { timeout: 30_000, interval: 250 })
-    .toEqual(Object.fromEntries([...expected, ...total]));
+  try {
+    await expect
+      .poll(async () => Object.fromEntries(screenFigures(await readTable(page))), { timeout: 30_000, interval: 250 })
+      .toEqual(Object.fromEntries([...expected, ...total]));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(`${message}\n${await describePage(page, `table-by-${group}`)}`, { cause: e });
+  }
 }
