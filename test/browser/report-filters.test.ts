@@ -206,7 +206,8 @@ describe('the view lives in the URL', () => {
     await settled(page);
     expect(page.url()).toBe(`${inject('dashboardUrl')}/${BASE}&group=provider`);
     await page.reload();
-    await expect(page.getByRole('heading', { name: 'This report needs an access link' }).count()).resolves.toBe(1);
+    // Waited for rather than counted at once: the check must not depend on when the app renders.
+    await page.getByRole('heading', { name: 'This report needs an access link' }).waitFor();
     expect(page.url()).toBe(`${inject('dashboardUrl')}/${BASE}&group=provider`);
     // The portal's link again (same view, fresh token): the same report.
     await openReport(page, `${BASE}&group=provider`);
