@@ -19,6 +19,7 @@ import {
   nativeModuleAvailable,
   selectJsPlanner,
 } from './cube-without-native.js';
+import { installOriginalSqlPartitionFix } from './cube-original-sql-partition-fix.js';
 import { installPartitionRangeFix } from './cube-partition-range-fix.js';
 import { serveDashboard } from './dashboard-static.js';
 import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
@@ -147,6 +148,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   installDuckDbExactDecimals();
   installDuckDbQuietRelease();
   installPartitionRangeFix();
+  installOriginalSqlPartitionFix();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {
     throw new Error('SCU_CUBE_MODE=native, but @cubejs-backend/native cannot be loaded on this machine');

@@ -18,6 +18,8 @@ cube(`counted_items`, {
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
   // takebacks included, 0 when there are none; patient payments never count. The payment's own dates
   // play no part: money counts toward the visit's date of service, however late it arrives.
+  // The FILTER_PARAMS on the date of service make a partition of visit_items hold its own month (and
+  // narrow the scan of any query with a date range).
   sql: `
     SELECT pi.id, pi.clinic_id, pi.purchase_id AS visit_id, p.patient_id, pi.service_code_id,
            COALESCE(pi.rendering_provider_id, p.provider_id) AS provider_id,
@@ -30,10 +32,10 @@ cube(`counted_items`, {
     FROM purchase_items pi
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
-    WHERE p.status <> 'void'`,
+    WHERE p.status <> 'void' AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on')}`,
 
-  // Queries the rollups cannot serve (visit and patient counts) read the host tables; their results
-  // are cached for at most 10 seconds.
+  // Every query reads a pre-aggregation (a rollup, or the visit_items partitions) whose own refresh
+  // keys decide freshness; this key only bounds the cache of anything that would read the host tables.
   refresh_key: {
     every: `10 second`,
   },
@@ -187,6 +189,24 @@ cube(`counted_items`, {
   },
 
   pre_aggregations: {
+    // The counted items themselves, one row each (this cube's SQL, materialized), per month of
+    // service: every query no rollup can serve reads these instead of the host tables. That is the
+    // distinct counts (visits, patients, per-visit figures): a visit has items of several codes and
+    // providers, so its count cannot be added up from any grouped rollup; from item rows it is exact
+    // for every grouping and filter. The cube's SQL filters on FILTER_PARAMS.date_of_service so each
+    // partition holds its own month (server/cube-original-sql-partition-fix.ts makes Cube 1.7.43
+    // evaluate it with the partition's range); same refresh key and build range as the rollups.
+    visit_items: {
+      type: `original_sql`,
+      external: false,
+      time_dimension: date_of_service,
+      partition_granularity: `month`,
+      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
+      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
+      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      // A column of the materialized SQL, not a member: the table holds the SQL's own columns.
+      indexes: { by_clinic: { columns: ['clinic_id'] } },
+    },
     // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
     // and week/month trend of the report: each member the view offers, for every clinic. Tenant
     // filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.

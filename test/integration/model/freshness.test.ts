@@ -1,6 +1,7 @@
 /**
  * Freshness (MariaDB): a payment application inserted for a visit about a year old shows in the
- * report within the bound, through the rollups, and only that month's partitions are rebuilt.
+ * report within the bound, through the pre-aggregations (the usage rollup and the visit-items
+ * partitions), and only that month's partitions are rebuilt.
  *
  * The bound the project promises is docs/model.md's: refresh-key interval N (SCU_REFRESH_KEY_EVERY_
  * SECONDS, 10 in production, 2 in tests) + one refresh pass + the month's rebuild. The test allows
@@ -18,6 +19,9 @@ import { canonical, modelTargets, queryApi } from './model-client.js';
 const FRESHNESS_BOUND_MS = 30_000;
 const CLINIC = FRESHNESS_DATASET.clinicIds[0]!;
 const MEASURES: Measure[] = ['insurance_paid', 'total_billed', 'units_billed'];
+/** Served from the visit-items partitions (distinct counts), not from the usage rollup. */
+const VISIT_MEASURES: Measure[] = ['insurance_paid', 'visits_used', 'insurance_paid_per_visit'];
+const PRE_AGGREGATIONS = ['counted_items_usage_by_day', 'counted_items_visit_items', 'ins_apps_maturity_by_day'];
 
 interface PartitionTable {
   name: string;
@@ -73,19 +77,23 @@ describe('MariaDB: a new payment for a year-old visit', () => {
       new Set(tables.filter((t) => t.name.startsWith(prefix)).map((t) => t.name.slice(0, prefix.length + 8))).size;
     for (let waited = 0; ; waited += 500) {
       const tables = await partitionTables();
-      if (partitionsOf(tables, 'counted_items_usage_by_day') === months && partitionsOf(tables, 'ins_apps_maturity_by_day') === months) break;
-      if (waited > 120_000) throw new Error(`the rollups never reached ${months} partitions each`);
+      if (PRE_AGGREGATIONS.every((prefix) => partitionsOf(tables, prefix) === months)) break;
+      if (waited > 120_000) throw new Error(`the pre-aggregations never reached ${months} partitions each`);
       await new Promise((r) => setTimeout(r, 500));
     }
 
-    // The report as it stands, from the rollup.
+    // The report as it stands: the figures that add up from the rollup, visit counts from the
+    // visit-items partitions.
     const before = await queryApi(target(), query, MEASURES);
-    expect(before.usedPreAggregations.length).toBeGreaterThan(0);
+    expect(before.usedPreAggregations).toEqual([expect.stringMatching(/counted_items_usage_by_day$/)]);
+    const visitsBefore = await queryApi(target(), query, VISIT_MEASURES);
+    expect(visitsBefore.usedPreAggregations).toEqual([expect.stringMatching(/counted_items_visit_items$/)]);
     const expectedBefore = await referenceFigures(target().reference, query);
     expect(canonical(before.groups.get('')?.insurance_paid)).toBe(expectedBefore.get('')?.insurance_paid);
+    expect(canonical(visitsBefore.groups.get('')?.insurance_paid_per_visit)).toBe(expectedBefore.get('')?.insurance_paid_per_visit);
     const tablesBefore = await partitionTables();
     const monthSuffix = month.replace('-', '') + '01';
-    expect(tablesBefore.filter((t) => t.name.includes(monthSuffix)).length).toBeGreaterThanOrEqual(2);
+    expect(tablesBefore.filter((t) => t.name.includes(monthSuffix)).length).toBeGreaterThanOrEqual(PRE_AGGREGATIONS.length);
 
     await db.query(`INSERT INTO payments (id, clinic_id, source, payor_id, received_on, posted_at, reference)
                     VALUES (?, ?, 'insurance', NULL, CURRENT_DATE, UTC_TIMESTAMP(), NULL)`, [paymentId, CLINIC]);
@@ -98,8 +106,12 @@ describe('MariaDB: a new payment for a year-old visit', () => {
     let seenAfterMs: number | undefined;
     while (Date.now() - inserted < FRESHNESS_BOUND_MS + 5_000) {
       const now = await queryApi(target(), query, MEASURES);
-      if (canonical(now.groups.get('')?.insurance_paid) === expected.insurance_paid) {
-        expect(now.usedPreAggregations.length).toBeGreaterThan(0);
+      const visits = await queryApi(target(), query, VISIT_MEASURES);
+      if (
+        canonical(now.groups.get('')?.insurance_paid) === expected.insurance_paid &&
+        canonical(visits.groups.get('')?.insurance_paid_per_visit) === expected.insurance_paid_per_visit
+      ) {
+        expect(now.usedPreAggregations.length + visits.usedPreAggregations.length).toBe(2);
         seenAfterMs = Date.now() - inserted;
         break;
       }
@@ -109,7 +121,7 @@ describe('MariaDB: a new payment for a year-old visit', () => {
     console.info(`freshness: the new payment showed ${seenAfterMs} ms after its insert (refresh-key interval 2 s)`);
     expect(seenAfterMs!).toBeLessThanOrEqual(FRESHNESS_BOUND_MS);
 
-    // Rebuilt: the month's partitions of both rollups (new tables). Untouched: every other month's
+    // Rebuilt: the month's partitions of the three pre-aggregations (new tables). Untouched: every other month's
     // tables are the very same tables, created at the same time (a rebuild makes a new table name).
     const tablesAfter = await partitionTables();
     const current = (tables: PartitionTable[]) => {
@@ -124,7 +136,7 @@ describe('MariaDB: a new payment for a year-old visit', () => {
     const beforeByPartition = current(tablesBefore);
     const afterByPartition = current(tablesAfter);
     const rebuilt = [...afterByPartition].filter(([p, t]) => beforeByPartition.get(p)?.name !== t.name).map(([p]) => p);
-    expect(rebuilt.sort()).toEqual([`counted_items_usage_by_day${monthSuffix}`, `ins_apps_maturity_by_day${monthSuffix}`]);
+    expect(rebuilt.sort()).toEqual(PRE_AGGREGATIONS.map((prefix) => `${prefix}${monthSuffix}`));
     expect(afterByPartition.size).toBe(beforeByPartition.size);
   });
 });

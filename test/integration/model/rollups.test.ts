@@ -1,8 +1,10 @@
 /**
- * The queries the report and its charts make are served from the rollups (`usedPreAggregations`),
+ * The queries the report and its charts make are served from pre-aggregations (`usedPreAggregations`),
  * and give exactly the figures plain SQL computes on the host tables: grouped by each dimension,
  * filtered by each, trended by week and month, the code × provider pivot, compared periods, for a
- * provider's token (the tenant filters apply on top of the rollup), and the payment-maturity chart.
+ * provider's token (the tenant filters apply on top of the pre-aggregation), and the payment-maturity
+ * chart. The figures that add up come from the `usage_by_day` rollup; the distinct counts (visits,
+ * patients and the per-visit figures), alone or with the others, from the `visit_items` partitions.
  */
 import { describe, expect, it } from 'vitest';
 import { PROPERTY_DATASETS } from '../../support/datasets.js';
@@ -26,7 +28,11 @@ import {
 
 /** The figures that add up: everything a rollup can hold. */
 const ADDITIVE: Measure[] = ['units_billed', 'total_billed', 'insurance_paid', 'billed_per_unit', 'insurance_paid_per_unit', 'insurance_paid_ratio'];
+/** The distinct counts and everything derived from them: no rollup can add these up. */
+const DISTINCT: Measure[] = ['visits_used', 'patients_seen', 'insurance_paid_per_visit', 'units_per_visit'];
+const ALL: Measure[] = [...ADDITIVE, ...DISTINCT];
 const USAGE_ROLLUP = /counted_items_usage_by_day$/;
+const VISIT_ITEMS = /counted_items_visit_items$/;
 const MATURITY_ROLLUP = /ins_apps_maturity_by_day$/;
 
 const dataset = generatePropertyDataset(PROPERTY_DATASETS[0]!);
@@ -72,21 +78,30 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: rollups', (name) => {
     await expectEqualToReference(target(), query, api.groups, ADDITIVE);
   });
 
-  it('compared periods are each served from the rollup and equal plain SQL', async () => {
+  it.each(CASES)('$name with visit and patient counts is served from the visit-items partitions and equals plain SQL', async ({ query }) => {
+    const api = await queryApi(target(), query, ALL, 'Pacific/Pago_Pago');
+    expect(api.usedPreAggregations, JSON.stringify(api.usedPreAggregations)).toEqual([expect.stringMatching(VISIT_ITEMS)]);
+    await expectEqualToReference(target(), query, api.groups, ALL);
+  });
+
+  it.each([
+    { source: 'the usage rollup', measures: ADDITIVE, table: USAGE_ROLLUP },
+    { source: 'the visit-items partitions', measures: ALL, table: VISIT_ITEMS },
+  ])('compared periods are each served from $source and equal plain SQL', async ({ measures, table }) => {
     const periods: [string, string][] = [
       ['2025-01-01', '2025-01-31'],
       ['2025-02-01', '2025-02-28'],
     ];
     const base: ReferenceQuery = { clinicId: CLINIC, groupBy: ['service_code'] };
-    const query = apiQuery(base, ADDITIVE, 'Asia/Tokyo') as { timeDimensions: Record<string, unknown>[] };
+    const query = apiQuery(base, measures, 'Asia/Tokyo') as { timeDimensions: Record<string, unknown>[] };
     query.timeDimensions = [{ dimension: 'service_code_usage.date_of_service', compareDateRange: periods }];
     const reply = await load(target().url, tokenFor(base), query);
     expect(reply.status).toBe(200);
     const results = reply.body.results as { data: Record<string, unknown>[]; usedPreAggregations?: Record<string, unknown> }[];
     expect(results).toHaveLength(2);
     for (const [i, [from, to]] of periods.entries()) {
-      expect(Object.keys(results[i]!.usedPreAggregations ?? {}).some((p) => USAGE_ROLLUP.test(p))).toBe(true);
-      await expectEqualToReference(target(), { ...base, from, to }, groupsOf(base.groupBy, ADDITIVE, results[i]!.data), ADDITIVE);
+      expect(Object.keys(results[i]!.usedPreAggregations ?? {}).some((p) => table.test(p))).toBe(true);
+      await expectEqualToReference(target(), { ...base, from, to }, groupsOf(base.groupBy, measures, results[i]!.data), measures);
     }
   });
 

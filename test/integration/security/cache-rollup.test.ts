@@ -84,12 +84,13 @@ describe.each(TARGETS)('caches and rollups respect the tenant ($name)', ({ targe
     }
   });
 
-  it('a query the rollup cannot serve, answered from the query cache: each clinic its own answer', async () => {
-    // visits_used is a distinct count: not in the additive rollup, so this runs on the raw tables.
+  it('visit counts served from the item partitions, then from the query cache: each clinic and provider its own answer', async () => {
+    // visits_used is a distinct count: no rollup adds it up, so it is read from visit_items, which
+    // holds every clinic's items.
     const query = { measures: [`${V}.visits_used`, `${V}.units_billed`] };
     const first = await loadOne(url(), ownerToken(secret(), A), query);
     expect(first.status).toBe(200);
-    expect(Object.keys((first.body.usedPreAggregations as object | undefined) ?? {})).toEqual([]);
+    expect(Object.keys((first.body.usedPreAggregations as object | undefined) ?? {})).toEqual([expect.stringMatching(/counted_items_visit_items$/)]);
     const again = await loadOne(url(), ownerToken(secret(), A), query);
     expect(again.body.data).toEqual(first.body.data);
     for (const clinic of [B, A, B]) {
@@ -99,6 +100,14 @@ describe.each(TARGETS)('caches and rollups respect the tenant ($name)', ({ targe
       expect(sum(reply, `${V}.units_billed`)).toBe(want.units);
     }
     expect(Number(first.body.data![0]![`${V}.visits_used`])).toBe((await scopeTotals(target, { clinicId: A })).visits);
+    const [p1, p2] = await renderingProviders(target, A);
+    for (const provider of [p1!, p2!, p1!]) {
+      const reply = await loadOne(url(), providerToken(secret(), A, provider), query);
+      expect(reply.status).toBe(200);
+      const want = await scopeTotals(target, { clinicId: A, providerId: provider });
+      expect(Number(reply.body.data![0]![`${V}.visits_used`])).toBe(want.visits);
+      expect(sum(reply, `${V}.units_billed`)).toBe(want.units);
+    }
   });
 
   it('the cache key differs per tenant: same SQL text, the clinic (and provider) among its parameters', async () => {
