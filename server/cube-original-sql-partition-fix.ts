@@ -27,6 +27,7 @@
  */
 import type * as SchemaCompilerModule from '@cubejs-backend/schema-compiler';
 import { createRequire } from 'node:module';
+import { firstPatch } from './patch-once.js';
 
 const require = createRequire(import.meta.url);
 const { BaseQuery } = require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;
@@ -61,12 +62,9 @@ interface Query {
 
 const isPartitionedOriginalSql = (p: PreAggregationDefinition) => p.type === 'originalSql' && !!p.partitionTimeDimensions?.length;
 
-let installed = false;
-
 /** Patches Cube's BaseQuery (every SQL dialect of this process inherits it). Idempotent. */
 export function installOriginalSqlPartitionFix(): void {
-  if (installed) return;
-  installed = true;
+  if (!firstPatch(BaseQuery.prototype, 'original-sql-partition')) return;
   const prototype = BaseQuery.prototype as unknown as Query;
 
   const preAggregationSql = prototype.preAggregationSql;

@@ -18,6 +18,7 @@
  */
 import type * as QueryOrchestratorModule from '@cubejs-backend/query-orchestrator';
 import { createRequire } from 'node:module';
+import { firstPatch } from './patch-once.js';
 
 const require = createRequire(import.meta.url);
 const { PreAggregationPartitionRangeLoader } = require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;
@@ -28,12 +29,9 @@ interface PartitionRangeLoader {
   loadBuildRange(): Promise<Range>;
 }
 
-let installed = false;
-
 /** Patches every PreAggregationPartitionRangeLoader of this process. Idempotent. */
 export function installPartitionRangeFix(): void {
-  if (installed) return;
-  installed = true;
+  if (!firstPatch(PreAggregationPartitionRangeLoader.prototype, 'partition-range')) return;
   const prototype = PreAggregationPartitionRangeLoader.prototype as unknown as PartitionRangeLoader;
   const partitionRanges = prototype.partitionRanges;
   prototype.partitionRanges = async function fixedPartitionRanges(this: PartitionRangeLoader, ignoreMatchedDateRange?: boolean) {

@@ -14,6 +14,7 @@
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { createRequire } from 'node:module';
+import { firstPatch } from './patch-once.js';
 
 const require = createRequire(import.meta.url);
 const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;
@@ -31,12 +32,9 @@ const transform = require('@cubejs-backend/duckdb-driver/dist/src/Transform.js')
 
 const decimalText = (value: DuckDBValue): string => String(value);
 
-let installed = false;
-
 /** Makes every DuckDBDriver of this process print DECIMAL values with their scale. Idempotent. */
 export function installDuckDbExactDecimals(): void {
-  if (installed) return;
-  installed = true;
+  if (!firstPatch(DuckDBDriver.prototype, 'duckdb-exact-decimals')) return;
   const prototype = DuckDBDriver.prototype as unknown as {
     getInitiatedState(): Promise<{ defaultConnection: DuckDBConnection }>;
     query(query: string, values?: unknown[]): Promise<Record<string, unknown>[]>;

@@ -11,6 +11,7 @@
  */
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
 import { createRequire } from 'node:module';
+import { firstPatch } from './patch-once.js';
 
 const { DuckDBDriver } = createRequire(import.meta.url)('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;
 
@@ -24,12 +25,9 @@ interface CountedDriver {
   scuRunning?: number;
 }
 
-let installed = false;
-
 /** Makes every DuckDBDriver of this process wait for its running queries before closing. Idempotent. */
 export function installDuckDbQuietRelease(): void {
-  if (installed) return;
-  installed = true;
+  if (!firstPatch(DuckDBDriver.prototype, 'duckdb-quiet-release')) return;
   const prototype = DuckDBDriver.prototype as unknown as CountedDriver;
   const { query, stream, release } = prototype;
 
