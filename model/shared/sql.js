@@ -23,7 +23,7 @@ export function roundedQuotient(a, b, places) {
  * row's `text` (the first 4 hex digits of its MD5, which both engines print in lowercase). Any added,
  * removed or changed row changes it, except a change that keeps the sum (probability 1/65536).
  */
-function tableFingerprint(table, text, alias) {
+export function tableFingerprint(table, text, alias) {
   const digit = (position) => `(INSTR('0123456789abcdef', SUBSTRING(m, ${position}, 1)) - 1)`;
   return `(SELECT COUNT(*) FROM ${table}) AS ${alias}_rows,
   (SELECT SUM(${digit(1)} * 4096 + ${digit(2)} * 256 + ${digit(3)} * 16 + ${digit(4)})

@@ -1,4 +1,5 @@
 import { computed, type ComputedRef } from 'vue';
+import { CLINIC_QUERY } from '../lib/report-query.js';
 import { useCubeQuery, type CubeQueryState } from './useCubeQuery.js';
 
 export interface Clinic {
@@ -7,8 +8,6 @@ export interface Clinic {
   timezone: string;
   currency: string;
 }
-
-const CLINIC_QUERY = { dimensions: ['clinic.name', 'clinic.timezone', 'clinic.currency'] };
 
 /** The clinic the token belongs to (the `clinic` view: the server scopes it to the token's clinic). */
 export function useClinic(): Omit<CubeQueryState, 'resultSet' | 'resultQuery'> & { clinic: ComputedRef<Clinic | null> } {

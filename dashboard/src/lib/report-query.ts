@@ -154,6 +154,20 @@ export function rankingQuery(state: ReportState, range: DateRange, dimensions: r
   };
 }
 
+/** Insurance paid and units by payor and service code, for the payor × code heatmap (payors only: self-pay has no insurance to compare). */
+export function payorCodeQuery(state: ReportState, range: DateRange): Query {
+  return {
+    measures: [MEASURES.paid, MEASURES.units],
+    dimensions: [m('payor_id'), m('payor_name'), m('service_code')],
+    timeDimensions: [{ dimension: DATE_OF_SERVICE, dateRange: dateRangeOf(range) }],
+    filters: [...reportFilters(state), { member: m('payor_id'), operator: 'set' }],
+    limit: ROW_LIMIT,
+  };
+}
+
+/** The token's own clinic: its name, calendar and currency (the `clinic` view). */
+export const CLINIC_QUERY: Query = { dimensions: ['clinic.name', 'clinic.timezone', 'clinic.currency'] };
+
 export const MATURITY = {
   paid: 'payment_maturity.insurance_paid',
   bucket: 'payment_maturity.days_to_payment',
