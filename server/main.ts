@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const { info } = app;
   const started = Date.now();
   await app.refreshRollups();
-  log(`Rollups up to date in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  log(`Pre-aggregations up to date in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   log(
     `Service Code Usage listening on ${app.url} — Cube ${info.cubeVersion}, ${info.mode.toUpperCase()} mode ` +
       `(native module ${info.nativeModuleAvailable ? 'available' : 'absent'}), database ${info.dbType}` +

@@ -1,7 +1,8 @@
 /**
- * Measures the model's rollups (docs/model.md, "Measured"): full build time, the cost of one refresh
- * pass with nothing changed and with one payment added, and report query latency served from the
- * rollups against the same queries on the host tables (the same model without its pre-aggregations).
+ * Measures the model's pre-aggregations (docs/model.md, "Measured"): full build time, the cost of one
+ * refresh pass with nothing changed and with one payment added, and report query latency served from
+ * the usage rollup (figures that add up) and from the visit_items partitions (with the distinct
+ * counts) against the same queries on the host tables (the same model without its pre-aggregations).
  *
  *   node --import tsx test/bench/model-bench.ts [scale=1] [years=1]
  *
@@ -69,7 +70,7 @@ async function refreshPass(app: RunningApp): Promise<number> {
 
 const token = mintToken(SECRET, { clinic_id: 1, role: 'owner' }, 3600);
 
-async function load(app: RunningApp, query: Record<string, unknown>): Promise<{ ms: number; rollup: boolean }> {
+async function load(app: RunningApp, query: Record<string, unknown>): Promise<{ ms: number; used: string[] }> {
   const started = performance.now();
   for (;;) {
     const response = await fetch(`${app.url}/cubejs-api/v1/load`, {
@@ -80,14 +81,18 @@ async function load(app: RunningApp, query: Record<string, unknown>): Promise<{ 
     const body = (await response.json()) as { error?: string; usedPreAggregations?: Record<string, unknown> };
     if (body.error === 'Continue wait') continue;
     if (body.error) throw new Error(body.error);
-    return { ms: performance.now() - started, rollup: Object.keys(body.usedPreAggregations ?? {}).length > 0 };
+    return { ms: performance.now() - started, used: Object.keys(body.usedPreAggregations ?? {}) };
   }
 }
 
-/** The report's rollup-served queries: each grouping, a trend, the pivot, over the last year. */
-function reportQueries(): Record<string, unknown>[] {
+/** The figures that add up (served from the usage rollup). */
+const ADDITIVE = [`${V}.units_billed`, `${V}.total_billed`, `${V}.insurance_paid`, `${V}.insurance_paid_ratio`];
+/** The report table's figures with the distinct counts (served from the visit_items partitions). */
+const WITH_VISITS = [...ADDITIVE, `${V}.visits_used`, `${V}.patients_seen`, `${V}.insurance_paid_per_visit`];
+
+/** The report's queries: each grouping, a trend, the pivot, over the last year. */
+function reportQueries(measures: readonly string[]): Record<string, unknown>[] {
   const range = { dimension: `${V}.date_of_service`, dateRange: ['2025-11-01', '2026-10-31'] };
-  const measures = [`${V}.units_billed`, `${V}.total_billed`, `${V}.insurance_paid`, `${V}.insurance_paid_ratio`];
   const groupings = [
     [`${V}.service_code`, `${V}.service_code_description`, `${V}.code_type`],
     [`${V}.provider_id`, `${V}.provider_name`],
@@ -105,13 +110,17 @@ function reportQueries(): Record<string, unknown>[] {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Median latency over ITERATIONS rounds of every report query, each round a new query (no result cache). */
-async function latency(app: RunningApp, expectRollup: boolean): Promise<number> {
+/**
+ * Median latency over ITERATIONS rounds of every report query, each round a new query (no result
+ * cache). `source` is the pre-aggregation every query must be served from (null: the host tables).
+ */
+async function latency(app: RunningApp, measures: readonly string[], source: RegExp | null): Promise<number> {
   const times: number[] = [];
   for (let round = 0; round < ITERATIONS; round++) {
-    for (const query of reportQueries()) {
-      const { ms, rollup } = await load(app, { ...query, limit: 5000 + round });
-      if (rollup !== expectRollup) throw new Error(`expected rollup=${expectRollup} for ${JSON.stringify(query)}`);
+    for (const query of reportQueries(measures)) {
+      const { ms, used } = await load(app, { ...query, limit: 5000 + round });
+      const served = source ? used.length === 1 && source.test(used[0]!) : used.length === 0;
+      if (!served) throw new Error(`expected ${source ?? 'the host tables'} for ${JSON.stringify(query)}, got ${JSON.stringify(used)}`);
       times.push(ms);
     }
   }
@@ -158,20 +167,24 @@ async function bench(type: 'mysql' | 'duckdb') {
     await app.close();
     const rollupApp = await stopTimer(await createApp(readConfig(env(type, 3600)), SECRET));
     let rollupMs: number;
+    let itemsMs: number;
     try {
       await refreshPass(rollupApp); // reads the keys once; the partitions are all built already
-      rollupMs = await latency(rollupApp, true);
+      rollupMs = await latency(rollupApp, ADDITIVE, /counted_items_usage_by_day$/);
+      itemsMs = await latency(rollupApp, WITH_VISITS, /counted_items_visit_items$/);
     } finally {
       await rollupApp.close();
     }
     const raw = await stopTimer(await createApp(readConfig(env(type, 3600, modelWithoutRollups())), SECRET));
     let rawMs: number;
+    let rawVisitsMs: number;
     try {
-      rawMs = await latency(raw, false);
+      rawMs = await latency(raw, ADDITIVE, null);
+      rawVisitsMs = await latency(raw, WITH_VISITS, null);
     } finally {
       await raw.close();
     }
-    return { type, fullBuild, idlePass: median(idlePasses), onePaymentPass, rollupMs, rawMs };
+    return { type, fullBuild, idlePass: median(idlePasses), onePaymentPass, rollupMs, rawMs, itemsMs, rawVisitsMs };
   } catch (e) {
     await app.close();
     throw e;
@@ -199,10 +212,10 @@ async function main() {
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`\nscale ${scale}, ${years} year(s), ${items} purchase_items, ${os.cpus().length} cores\n`);
-  console.log('| database | full build (2 rollups) | refresh pass, nothing changed | refresh pass, one payment added | report query, rollup (median) | same query, host tables (median) |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| database | full build (3 pre-aggregations) | refresh pass, nothing changed | refresh pass, one payment added | report query, rollup (median) | same query, host tables (median) | with visit counts, visit_items (median) | same query, host tables (median) |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.type === 'mysql' ? 'MariaDB' : 'DuckDB'} | ${s(r.fullBuild)} | ${Math.round(r.idlePass)} ms | ${s(r.onePaymentPass)} | ${Math.round(r.rollupMs)} ms | ${Math.round(r.rawMs)} ms |`);
+    console.log(`| ${r.type === 'mysql' ? 'MariaDB' : 'DuckDB'} | ${s(r.fullBuild)} | ${Math.round(r.idlePass)} ms | ${s(r.onePaymentPass)} | ${Math.round(r.rollupMs)} ms | ${Math.round(r.rawMs)} ms | ${Math.round(r.itemsMs)} ms | ${Math.round(r.rawVisitsMs)} ms |`);
   }
 }
 

@@ -74,7 +74,7 @@ describe('the embedded demo start', () => {
     const { child, output, url, token } = await startServer();
     expect(output()).toMatch(/Creating the demo database/);
     // The rollups are built before the URL is printed, so the first visitor does not wait for them.
-    expect(output()).toMatch(/Rollups up to date in [\d.]+ s\.[\s\S]*#token=/);
+    expect(output()).toMatch(/Pre-aggregations up to date in [\d.]+ s\.[\s\S]*#token=/);
     expect(output()).toMatch(/Cube 1\.7\.43, JS mode \(native module absent\), database duckdb \(embedded demo\)/);
     const info = (await (await fetch(`${url}/cubejs-api/v1/info`)).json()) as Record<string, unknown>;
     expect(info).toMatchObject({ mode: 'js', dbType: 'duckdb', cubeVersion: '1.7.43' });
