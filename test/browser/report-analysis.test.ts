@@ -1,5 +1,6 @@
 /**
- * Drill-down (a chart click and a table row), comparison with the previous period, and the CSV export,
+ * Drill-down (a top codes bar and a table row; the other charts: report-charts.test.ts), comparison
+ * with the previous period, and the CSV export,
  * in real Chromium against the real server, each checked against plain SQL.
  */
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseCsv } from './csv.js';
 import { busiest, expectedReport, type Figures } from './expected-sql.js';
 import { DEMO_CLINIC, HOSTILE_CLINIC } from './fixtures.js';
-import { closePage, expectTableMatches, newPage, openReport, ownerToken, plain, readTable, searchOf, settled } from './report-page.js';
+import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, ownerToken, plain, readTable, searchOf, settled } from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const PREVIOUS = { from: '2026-04-01', to: '2026-06-30' };
@@ -33,18 +34,13 @@ describe('drill-down', () => {
     page = await newPage(browser);
     await openReport(page, BASE);
     await settled(page);
-    const chart = page.getByRole('img', { name: /^Top \d+ service codes by Units Billed/ });
-    await expect.poll(() => chart.getAttribute('aria-label'), { timeout: 30_000 }).toContain(`${top!.name} `);
-    await chart.scrollIntoViewIfNeeded();
-    const box = (await chart.boundingBox())!;
-    const bars = Number(/^Top (\d+)/.exec((await chart.getAttribute('aria-label'))!)![1]);
-    // The largest bar is the top one and spans the plot's full width (grid top and bottom: 8 px).
-    const y = box.y + 8 + (box.height - 16) / bars / 2;
-    await page.mouse.move(box.x + box.width * 0.6, y);
-    await expect.poll(() => page.locator('.chart-card').filter({ hasText: 'Top service codes' }).innerText(), { timeout: 10_000 }).toContain('Click to show only this code');
-    await page.screenshot({ path: 'test-artifacts/drill-chart-hover.png' });
-    await page.mouse.click(box.x + box.width * 0.6, y);
-    await expect.poll(() => searchOf(page).get('codes')).toBe(top!.name);
+    const drawn = await chartDrawn(page, 'Top service codes');
+    // Largest at the top: the last category of the (bottom-up) axis; clicked halfway along its bar.
+    const units = drawn.series[0]!.data as number[];
+    const last = units.length - 1;
+    expect(drawn.yAxis[0]![last]).toBe(top!.name);
+    await clickChart(page, 'Top service codes', { value: [units[last]! / 2, last], tooltip: `${top!.name} ` }, 'drill-chart-hover.png');
+    await expect.poll(() => searchOf(page).get('codes'), { timeout: 10_000 }).toBe(top!.name);
     expect(second!.name).not.toBe(top!.name);
     await expectTableMatches(page, { ...RANGE, codes: [top!.name] }, 'code');
     await page.screenshot({ path: 'test-artifacts/drill-chart-top-code.png', fullPage: true });

@@ -1,6 +1,6 @@
 /** Driving the report page in Chromium: open it with a token, read its table as text. */
 import jwt from 'jsonwebtoken';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import { mintToken } from '../../server/tokens.js';
 import { DEMO_CLINIC } from './fixtures.js';
@@ -172,4 +172,81 @@ export async function expectTableMatches(page: Page, filter: SqlFilter, group: G
     const message = e instanceof Error ? e.message : String(e);
     throw new Error(`${message}\n${await describePage(page, `table-by-${group}`)}`, { cause: e });
   }
+}
+
+/** The part of a chart's ECharts instance the tests use (useECharts puts it on the chart's element). */
+interface ChartElement extends HTMLElement {
+  echartsInstance?: {
+    getOption(): { series?: { type?: string; data?: unknown[] }[]; xAxis?: { data?: unknown[] }[]; yAxis?: { data?: unknown[] }[] };
+    convertToPixel(finder: { seriesIndex: number }, value: number[]): number[];
+  };
+}
+
+/** A chart of the report by its title: its card, and the element ECharts draws in (its tooltip is inside it). */
+export function chartOf(page: Page, title: string): { card: Locator; drawing: Locator } {
+  const card = page.locator('section.chart-card').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+  return { card, drawing: card.locator('.chart') };
+}
+
+export interface ChartDrawn {
+  /** Each series' data: a number per category (bars, lines; null: none) or a point's [x, y] (scatter). */
+  series: { type: string; data: (number | number[] | null)[] }[];
+  /** The categories of each axis (null for a value axis). */
+  xAxis: (string[] | null)[];
+  yAxis: (string[] | null)[];
+}
+
+/** What a chart draws once it has loaded, read from its ECharts instance: where its elements are, not
+ * what the figures should be (those are checked against SQL through the table). */
+export async function chartDrawn(page: Page, title: string): Promise<ChartDrawn> {
+  const { card, drawing } = chartOf(page, title);
+  await expect.poll(() => card.getAttribute('aria-busy'), { timeout: 30_000 }).toBeNull();
+  return drawing.evaluate((el: ChartElement) => {
+    const option = el.echartsInstance!.getOption();
+    const item = (d: unknown) => (d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as { value: number[] }).value : (d as number | null));
+    const axis = (a: { data?: unknown[] }[] | undefined) => (a ?? []).map((x) => (x.data ? x.data.map(String) : null));
+    return {
+      series: (option.series ?? []).map((s) => ({ type: String(s.type), data: (s.data ?? []).map(item) })),
+      xAxis: axis(option.xAxis),
+      yAxis: axis(option.yAxis),
+    };
+  });
+}
+
+/**
+ * Clicks the chart element drawn at `value` (in the coordinates of series `seriesIndex`: a category's
+ * index and a figure, or a scatter point's [x, y]); the pixel is ECharts' own `convertToPixel`. First it
+ * hovers there until the chart's tooltip says `tooltip`, so the element under the pointer is the one
+ * meant (the position is read again on each try, in case the layout moved); `hoverScreenshot` saves
+ * that moment under test-artifacts/. `nudge` moves the pointer off the exact point, in pixels: a line's
+ * first and last points sit on the plot's edges, and an axis tooltip shows only inside the plot.
+ */
+export async function clickChart(
+  page: Page,
+  title: string,
+  target: { seriesIndex?: number; value: number[]; tooltip: string; nudge?: { x: number; y: number } },
+  hoverScreenshot?: string,
+): Promise<void> {
+  const { drawing } = chartOf(page, title);
+  await drawing.scrollIntoViewIfNeeded();
+  let point = { x: 0, y: 0 };
+  const hover = async () => {
+    const [x, y] = await drawing.evaluate(
+      (el: ChartElement, t) => el.echartsInstance!.convertToPixel({ seriesIndex: t.seriesIndex ?? 0 }, t.value),
+      target,
+    );
+    const box = await drawing.boundingBox();
+    if (!box || x === undefined || y === undefined) return '';
+    point = { x: box.x + x + (target.nudge?.x ?? 0), y: box.y + y + (target.nudge?.y ?? 0) };
+    await page.mouse.move(point.x, point.y);
+    return drawing.innerText();
+  };
+  try {
+    await expect.poll(hover, { timeout: 10_000, interval: 250 }).toContain(target.tooltip);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(`${message}\nhovering ${title} at ${JSON.stringify(target.value)} (${point.x}, ${point.y})\n${await describePage(page, `hover-${title}`)}`, { cause: e });
+  }
+  if (hoverScreenshot) await page.screenshot({ path: `test-artifacts/${hoverScreenshot}` });
+  await page.mouse.click(point.x, point.y);
 }

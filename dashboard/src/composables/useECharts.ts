@@ -11,6 +11,12 @@ export interface ChartClick {
   data: unknown;
 }
 
+/** A chart's element carries its ECharts instance: the browser tests find where an element is drawn
+ * with its public `convertToPixel` (the bundle exposes no `echarts` global for `getInstanceByDom`). */
+export interface ChartElement extends HTMLElement {
+  echartsInstance?: ECharts;
+}
+
 /**
  * Mounts an ECharts instance on `el`, keeps it in step with `option` (a shallowRef or getter: ECharts
  * options are large, never deep-reactive), resizes it with its container, and disposes it on unmount.
@@ -34,6 +40,7 @@ export function useECharts(
     if (!el.value) return;
     const instance = init(el.value, undefined, { renderer: 'canvas' });
     chart.value = instance;
+    (el.value as ChartElement).echartsInstance = instance;
     if (onClick) instance.on('click', (params) => onClick(params as unknown as ChartClick));
     width.value = el.value.clientWidth;
     height.value = el.value.clientHeight;
@@ -60,6 +67,7 @@ export function useECharts(
     printing?.removeEventListener('change', onPrint);
     chart.value?.dispose();
     chart.value = null;
+    if (el.value) delete (el.value as ChartElement).echartsInstance;
   });
 
   return { chart, width, height };
