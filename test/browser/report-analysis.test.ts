@@ -1,6 +1,6 @@
 /**
  * Drill-down (a top codes bar and a table row; the other charts: report-charts.test.ts), comparison
- * with the previous period, and the CSV export,
+ * with the previous period and with the same period last year, and the CSV export,
  * in real Chromium against the real server, each checked against plain SQL.
  */
 import fs from 'node:fs';
@@ -15,6 +15,9 @@ import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openRep
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const PREVIOUS = { from: '2026-04-01', to: '2026-06-30' };
+/** The test data runs from 2025-11-01 to 2026-10-31: a range whose year-earlier period has data too. */
+const AUTUMN = { from: '2026-10-01', to: '2026-11-30' };
+const AUTUMN_LAST_YEAR = { from: '2025-10-01', to: '2025-11-30' };
 const BASE = `?from=${RANGE.from}&to=${RANGE.to}`;
 const db = () => inject('browserDatabase');
 
@@ -61,20 +64,30 @@ describe('drill-down', () => {
   });
 });
 
-describe('comparison with the previous period', () => {
+describe('comparison', () => {
   const percent = (now: string, before: string) => ((Number(now) - Number(before)) / Math.abs(Number(before))) * 100;
 
-  it('shows the comparison period’s totals and each row’s change, as SQL computes them', async () => {
-    const current = await expectedReport(db(), DEMO_CLINIC, RANGE, 'code');
-    const previous = await expectedReport(db(), DEMO_CLINIC, PREVIOUS, 'code');
-    const [currentTotal] = [...(await expectedReport(db(), DEMO_CLINIC, RANGE, null)).values()];
-    const [previousTotal] = [...(await expectedReport(db(), DEMO_CLINIC, PREVIOUS, null)).values()];
+  /** Chooses `mode` in "Compare with" on `range` and checks the totals card, the Δ columns and the
+   * heading against SQL for `range` and `compared`, the period it is compared with. */
+  async function expectComparison(
+    mode: 'previous' | 'last_year',
+    range: { from: string; to: string },
+    compared: { from: string; to: string },
+    heading: string,
+    screenshot: string,
+  ): Promise<void> {
+    const current = await expectedReport(db(), DEMO_CLINIC, range, 'code');
+    const before = await expectedReport(db(), DEMO_CLINIC, compared, 'code');
+    const [currentTotal] = [...(await expectedReport(db(), DEMO_CLINIC, range, null)).values()];
+    const [beforeTotal] = [...(await expectedReport(db(), DEMO_CLINIC, compared, null)).values()];
+    expect(Number(beforeTotal?.units)).toBeGreaterThan(0); // a comparison with figures on both sides
     page = await newPage(browser);
-    await openReport(page, BASE);
+    await openReport(page, `?from=${range.from}&to=${range.to}`);
     await settled(page);
-    await page.getByRole('combobox', { name: 'Compare with' }).selectOption('previous');
-    await expect.poll(() => searchOf(page).get('compare')).toBe('previous');
-    await expect.poll(async () => (await readTable(page)).headers).toContain('Δ Units Billed');
+    await page.getByRole('combobox', { name: 'Compare with' }).selectOption(mode);
+    await expect.poll(() => searchOf(page).get('compare')).toBe(mode);
+    // The settled table with the comparison's columns (readTable itself waits up to 30 s for the settled state).
+    await expect.poll(async () => (await readTable(page)).headers, { timeout: 30_000 }).toContain('Δ Units Billed');
     const table = await readTable(page);
     const col = (h: string) => table.headers.indexOf(h);
     const checks: [keyof Figures, string][] = [
@@ -85,22 +98,30 @@ describe('comparison with the previous period', () => {
     ];
     for (const row of table.rows) {
       const now = current.get(row[0]!)!;
-      const before = previous.get(row[0]!);
+      const then = before.get(row[0]!);
       for (const [figure, header] of checks) {
         const cell = row[col(header)]!;
-        if (!before) expect(cell).toBe('new');
-        else if (Number(before[figure]) === 0) expect(['new', '—']).toContain(cell);
-        else expect(Number(plain(cell))).toBeCloseTo(percent(now[figure], before[figure]), 1);
+        if (!then) expect(cell).toBe('new');
+        else if (Number(then[figure]) === 0) expect(['new', '—']).toContain(cell);
+        else expect(Number(plain(cell))).toBeCloseTo(percent(now[figure], then[figure]), 1);
       }
     }
     for (const [figure, header] of checks) {
-      expect(Number(plain(table.totals[col(header)]!))).toBeCloseTo(percent(currentTotal![figure], previousTotal![figure]), 1);
+      expect(Number(plain(table.totals[col(header)]!))).toBeCloseTo(percent(currentTotal![figure], beforeTotal![figure]), 1);
     }
     const units = page.locator('.summary-card').filter({ hasText: 'Units Billed' });
-    await expect(units.innerText()).resolves.toContain(`vs ${Number(previousTotal!.units).toLocaleString('en-US')}`);
-    await expect(page.getByText('compared with previous period (Apr 1 – Jun 30, 2026)').count()).resolves.toBe(1);
-    await page.screenshot({ path: 'test-artifacts/compare-previous.png', fullPage: true });
+    await expect(units.innerText()).resolves.toContain(`vs ${Number(beforeTotal!.units).toLocaleString('en-US')}`);
+    await expect(page.getByText(heading).count()).resolves.toBe(1);
+    await page.screenshot({ path: `test-artifacts/${screenshot}`, fullPage: true });
     await closePage(page);
+  }
+
+  it('with the previous period: its totals and each row’s change, as SQL computes them', async () => {
+    await expectComparison('previous', RANGE, PREVIOUS, 'compared with previous period (Apr 1 – Jun 30, 2026)', 'compare-previous.png');
+  });
+
+  it('with the same period last year: its totals and each row’s change, as SQL computes them', async () => {
+    await expectComparison('last_year', AUTUMN, AUTUMN_LAST_YEAR, 'compared with same period last year (Oct 1 – Nov 30, 2025)', 'compare-last-year.png');
   });
 });
 
