@@ -18,13 +18,32 @@ export interface Reply {
 /** Cube answers 200 `{error: "Continue wait"}` while a query or pre-aggregation is still being built. */
 const CONTINUE_WAIT = 'Continue wait';
 
+/**
+ * Node's fetch reuses idle keep-alive connections; the server closes one after 5 idle seconds, and a
+ * request sent on it just then fails with "other side closed" before the server has read it. Under
+ * load (CI) that happened to the first requests after a pause. Such a request never reached the
+ * server, so it is sent again on a new connection; any other failure (a refused connection, a
+ * crashed server) still fails the test, with its cause.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      if (attempt < 2 && (cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')) continue;
+      throw new Error(`${(e as Error).message}: ${cause?.code ?? ''} ${cause?.message ?? ''}`.trim());
+    }
+  }
+}
+
 export async function request(
   baseUrl: string,
   path: string,
   options: { token?: string; method?: string; body?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   for (let attempt = 0; ; attempt++) {
-    const response = await fetch(`${baseUrl}${path}`, {
+    const response = await fetchOnce(`${baseUrl}${path}`, {
       method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
       headers: {
         ...(options.token === undefined ? {} : { authorization: options.token }),
