@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { parseCsv } from './csv.js';
 import { busiest, expectedReport, type Figures } from './expected-sql.js';
 import { DEMO_CLINIC, HOSTILE_CLINIC } from './fixtures.js';
-import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, ownerToken, plain, readTable, searchOf, settled } from './report-page.js';
+import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, ownerToken, plain, readTable, searchOf, settled, useSharedBrowser } from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const PREVIOUS = { from: '2026-04-01', to: '2026-06-30' };
@@ -21,20 +21,14 @@ const AUTUMN_LAST_YEAR = { from: '2025-10-01', to: '2025-11-30' };
 const BASE = `?from=${RANGE.from}&to=${RANGE.to}`;
 const db = () => inject('browserDatabase');
 
-let browser: Browser;
+const browser = useSharedBrowser();
 let page: Page;
-beforeAll(async () => {
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 
 describe('drill-down', () => {
   it('narrows the report to the code of the bar clicked in the top codes chart', async () => {
     const [top, second] = await busiest(db(), DEMO_CLINIC, RANGE, 'code');
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     const drawn = await chartDrawn(page, 'Top service codes');
@@ -51,7 +45,7 @@ describe('drill-down', () => {
   });
 
   it('drills from a code row to that code by provider, and Back returns', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await page.getByRole('button', { name: 'Show by provider: 97110' }).click();
@@ -81,7 +75,7 @@ describe('comparison', () => {
     const [currentTotal] = [...(await expectedReport(db(), DEMO_CLINIC, range, null)).values()];
     const [beforeTotal] = [...(await expectedReport(db(), DEMO_CLINIC, compared, null)).values()];
     expect(Number(beforeTotal?.units)).toBeGreaterThan(0); // a comparison with figures on both sides
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `?from=${range.from}&to=${range.to}`);
     await settled(page);
     await page.getByRole('combobox', { name: 'Compare with' }).selectOption(mode);
@@ -142,7 +136,7 @@ describe('CSV export', () => {
     const payors = await busiest(db(), DEMO_CLINIC, RANGE, 'payor');
     const chosen = payors.filter((p) => p.id !== 'none').slice(0, 2);
     const filter = { ...RANGE, payors: chosen.map((p) => Number(p.id)) };
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `${BASE}&payors=${chosen.map((p) => p.id).join(',')}&group=provider&sort=total_billed:desc`);
     await expectTableMatches(page, filter, 'provider');
     const shown = await readTable(page);
@@ -175,7 +169,7 @@ describe('CSV export', () => {
   });
 
   it('neutralizes names a spreadsheet would run as formulas', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, '?from=2026-10-01&to=2026-10-31', ownerToken(HOSTILE_CLINIC));
     await expectTableMatches(page, { from: '2026-10-01', to: '2026-10-31' }, 'code', HOSTILE_CLINIC);
     const byCode = await download(page);
@@ -199,7 +193,7 @@ describe('CSV export', () => {
 
 describe('print', () => {
   it('lays the report out for paper with the filters written at the top', async () => {
-    page = await newPage(browser, 1100);
+    page = await newPage(browser(), 1100);
     await openReport(page, `${BASE}&billing=billable&compare=previous`);
     await settled(page);
     await page.emulateMedia({ media: 'print' });

@@ -4,31 +4,25 @@
  * narrows the report to it, the address says so, and the table is then what plain SQL gives for the
  * narrowed filter. What was clicked is known from SQL (rankings) or the calendar, not from the page.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { busiest, expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, searchOf, settled } from './report-page.js';
+import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, searchOf, settled, useSharedBrowser } from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const BASE = `?from=${RANGE.from}&to=${RANGE.to}`;
 const db = () => inject('browserDatabase');
 const datesOf = (p: Page) => `${searchOf(p).get('from')} – ${searchOf(p).get('to')}`;
 
-let browser: Browser;
+const browser = useSharedBrowser();
 let page: Page;
-beforeAll(async () => {
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('a chart click narrows the report', () => {
   const TREND = 'Trend by date of service';
 
   it('trend by week: a point narrows the dates to its week, clipped to the range', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     const drawn = await chartDrawn(page, TREND);
@@ -45,7 +39,7 @@ describe('a chart click narrows the report', () => {
   });
 
   it('trend by month: a point narrows the dates to its month', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `${BASE}&trend=month`);
     await settled(page);
     const drawn = await chartDrawn(page, TREND);
@@ -64,7 +58,7 @@ describe('a chart click narrows the report', () => {
     const byBilled = [...(await expectedReport(db(), DEMO_CLINIC, RANGE, 'payor'))].sort((a, b) => Number(b[1].billed) - Number(a[1].billed));
     const name = byBilled[1]![0];
     const payor = (await busiest(db(), DEMO_CLINIC, RANGE, 'payor')).find((p) => p.name === name)!;
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     const drawn = await chartDrawn(page, 'Payor mix');
@@ -80,7 +74,7 @@ describe('a chart click narrows the report', () => {
   });
 
   it('payment maturity: a bar narrows the dates to its period of service', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `${BASE}&trend=month`);
     await settled(page);
     const drawn = await chartDrawn(page, 'Payment maturity');
@@ -101,7 +95,7 @@ describe('a chart click narrows the report', () => {
     const codes = await busiest(db(), DEMO_CLINIC, { ...RANGE, payors: payors.map((p) => Number(p.id)) }, 'code');
     const [payor, code] = [payors[2]!, codes[1]!];
     const title = 'Insurance paid per unit: payor × code';
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     const drawn = await chartDrawn(page, title);

@@ -2,24 +2,18 @@
  * The report in real Chromium against the real server on seeded data: every filter, set through the
  * page as a person would, gives the table plain SQL gives for that filter; so does every grouping.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { busiest, clinicTimezone, expectedReport, type Group } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { closePage, expectTableMatches, newPage, openReport, readTable, searchOf, settled } from './report-page.js';
+import { closePage, expectTableMatches, newPage, openReport, readTable, searchOf, settled, useSharedBrowser } from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const BASE = `?from=${RANGE.from}&to=${RANGE.to}`;
 const db = () => inject('browserDatabase');
 
-let browser: Browser;
+const browser = useSharedBrowser();
 let page: Page;
-beforeAll(async () => {
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 
 async function chooseInList(p: Page, list: string, names: string[]) {
@@ -33,7 +27,7 @@ async function chooseInList(p: Page, list: string, names: string[]) {
 
 describe('the report table against plain SQL', () => {
   it('opens on last month of the clinic’s own calendar, with the report’s headers', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, '');
     await settled(page);
     const zone = await clinicTimezone(db(), DEMO_CLINIC);
@@ -53,7 +47,7 @@ describe('the report table against plain SQL', () => {
   });
 
   it('matches SQL for a date range typed in', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await expectTableMatches(page, RANGE);
     await page.getByRole('combobox', { name: 'Date range' }).selectOption('custom');
@@ -67,7 +61,7 @@ describe('the report table against plain SQL', () => {
 
   it('matches SQL for a provider chosen in the list', async () => {
     const [provider] = await busiest(db(), DEMO_CLINIC, RANGE, 'provider');
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await chooseInList(page, 'Providers', [provider!.name]);
@@ -79,7 +73,7 @@ describe('the report table against plain SQL', () => {
   it('matches SQL for Self-pay and a payor together', async () => {
     const payors = await busiest(db(), DEMO_CLINIC, RANGE, 'payor');
     const named = payors.find((p) => p.id !== 'none')!;
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await chooseInList(page, 'Payors', ['Self-pay', named.name]);
@@ -89,7 +83,7 @@ describe('the report table against plain SQL', () => {
   });
 
   it('matches SQL for "No case"', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await chooseInList(page, 'Case types', ['No case']);
@@ -99,7 +93,7 @@ describe('the report table against plain SQL', () => {
   });
 
   it('matches SQL for service codes found by description, and for "Only Custom"', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await page.getByRole('button', { name: /^Service codes/ }).click();
@@ -121,7 +115,7 @@ describe('the report table against plain SQL', () => {
   });
 
   it('matches SQL for the billing type', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await page.getByRole('combobox', { name: 'Billing type' }).selectOption('non-billable');
@@ -131,7 +125,7 @@ describe('the report table against plain SQL', () => {
   });
 
   it('matches SQL in every grouping', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `${BASE}&billing=billable`);
     const labels: Record<Exclude<Group, 'code'>, string> = { provider: 'Provider', payor: 'Payor', case_type: 'Case type', billing_type: 'Billing type' };
     for (const [group, label] of Object.entries(labels) as [Exclude<Group, 'code'>, string][]) {
@@ -149,7 +143,7 @@ describe('the code × provider pivot', () => {
     const byCode = await expectedReport(db(), DEMO_CLINIC, RANGE, 'code');
     const byProvider = await expectedReport(db(), DEMO_CLINIC, RANGE, 'provider');
     const [total] = [...(await expectedReport(db(), DEMO_CLINIC, RANGE, null)).values()];
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     await page.getByRole('radio', { name: 'Code × provider' }).check();
@@ -174,7 +168,7 @@ describe('the view lives in the URL', () => {
   it('restores a shared link, and Back and Forward walk through the changes', async () => {
     const [provider] = await busiest(db(), DEMO_CLINIC, RANGE, 'provider');
     const link = `${BASE}&providers=${provider!.id}&codes=97110,97140&group=payor`;
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, link);
     await expectTableMatches(page, { ...RANGE, providers: [Number(provider!.id)], codes: ['97110', '97140'] }, 'payor');
     // The button shows the provider's name once the filter's option list has loaded.
@@ -201,7 +195,7 @@ describe('the view lives in the URL', () => {
   });
 
   it('keeps the token out of the address bar and history; a reload keeps the view but asks for access again', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `${BASE}&group=provider`);
     await settled(page);
     expect(page.url()).toBe(`${inject('dashboardUrl')}/${BASE}&group=provider`);

@@ -1,7 +1,7 @@
 /** Driving the report page in Chromium: open it with a token, read its table as text. */
 import jwt from 'jsonwebtoken';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { mintToken } from '../../server/tokens.js';
 import { DEMO_CLINIC } from './fixtures.js';
 import { expectedReport, type Figures, type Group, type SqlFilter } from './expected-sql.js';
@@ -14,6 +14,24 @@ export function ownerToken(clinic = DEMO_CLINIC, ttlSeconds = 3600): string {
 export function expiredToken(clinic = DEMO_CLINIC): string {
   const now = Math.floor(Date.now() / 1000);
   return jwt.sign({ clinic_id: clinic, role: 'owner', iat: now - 7200, exp: now - 3600 }, inject('apiSecret'), { algorithm: 'HS256' });
+}
+
+/**
+ * Connects the calling test file to the Chromium the global setup started (before its tests) and
+ * disconnects it after them; returns the connected browser's getter.
+ */
+export function useSharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.connect(inject('browserWsEndpoint'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not connected yet: call newPage inside a test');
+    return browser;
+  };
 }
 
 /** Uncaught errors of each page, checked by `closePage`. */

@@ -2,26 +2,20 @@
  * The report's states in real Chromium against the real server: expired and missing tokens, no data,
  * a failing server with retry, keyboard use, and a 360 px wide screen.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { closePage, expiredToken, newPage, openReport, ownerToken, plain, readTable, screenFigures, searchOf, settled } from './report-page.js';
+import { closePage, expiredToken, newPage, openReport, ownerToken, plain, readTable, screenFigures, searchOf, settled, useSharedBrowser } from './report-page.js';
 
 const BASE = '?from=2026-07-01&to=2026-09-30';
 
-let browser: Browser;
+const browser = useSharedBrowser();
 let page: Page;
-beforeAll(async () => {
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('access', () => {
   it('shows the expired state for a token already past its expiry, and asks nothing of the server', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     const loads: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/cubejs-api/')) loads.push(r.url());
@@ -36,7 +30,7 @@ describe('access', () => {
   });
 
   it('switches to the expired state when the token expires while the report is open', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE, ownerToken(DEMO_CLINIC, 6));
     await settled(page);
     expect((await readTable(page)).rows.length).toBeGreaterThan(0);
@@ -46,14 +40,14 @@ describe('access', () => {
   });
 
   it('explains what to do without a token', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE, null);
     await page.getByRole('heading', { name: 'This report needs an access link' }).waitFor();
     await closePage(page);
   });
 
   it('shows a clinic only its own data (the token decides, not the URL)', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE, ownerToken(2));
     const expected = await expectedReport(inject('browserDatabase'), 2, { from: '2026-07-01', to: '2026-09-30' }, null);
     await expect
@@ -66,7 +60,7 @@ describe('access', () => {
 
 describe('loading, empty and error', () => {
   it('says so when nothing matches, and clears the filters on request', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, `${BASE}&codes=NO-SUCH-CODE`);
     await page.getByText('No services match.').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: 'test-artifacts/state-empty.png' });
@@ -78,7 +72,7 @@ describe('loading, empty and error', () => {
   });
 
   it('shows an error with a retry that works once the server answers again', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     let failing = true;
     await page.route('**/cubejs-api/v1/load**', (route) =>
       failing ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"database unavailable"}' }) : route.continue(),
@@ -96,7 +90,7 @@ describe('loading, empty and error', () => {
   });
 
   it('shows a loading state until the first figures arrive', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/cubejs-api/v1/load**', async (route) => {
@@ -114,7 +108,7 @@ describe('loading, empty and error', () => {
 
 describe('keyboard and small screens', () => {
   it('sorts and filters with the keyboard alone', async () => {
-    page = await newPage(browser);
+    page = await newPage(browser());
     await openReport(page, BASE);
     await settled(page);
     const sortTotal = page.getByRole('button', { name: 'Total Billed', exact: true });
@@ -157,7 +151,7 @@ describe('keyboard and small screens', () => {
   });
 
   it('is usable 360 px wide: no page-wide horizontal scroll, the table scrolls in its own region', async () => {
-    page = await newPage(browser, 360);
+    page = await newPage(browser(), 360);
     await openReport(page, `${BASE}&group=payor`);
     await settled(page);
     await page.waitForFunction(() => !document.querySelector('.chart-card[aria-busy]'), undefined, { timeout: 30_000 });
