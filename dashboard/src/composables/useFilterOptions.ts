@@ -1,9 +1,9 @@
 import { computed, reactive, type ComputedRef } from 'vue';
-import { m, optionsQuery } from '../lib/report-query.js';
+import { OPTION_DIMENSIONS, optionsQuery } from '../lib/report-query.js';
 import { NONE_ID } from '../lib/report-state.js';
 import { useCubeQuery } from './useCubeQuery.js';
 
-export type OptionKind = 'providers' | 'payors' | 'caseTypes' | 'codes';
+export type OptionKind = keyof typeof OPTION_DIMENSIONS;
 
 export interface FilterOption {
   id: string;
@@ -14,15 +14,8 @@ export interface FilterOption {
   tag?: string;
 }
 
-const DIMENSIONS: Readonly<Record<OptionKind, readonly string[]>> = {
-  providers: [m('provider_id'), m('provider_name')],
-  payors: [m('payor_id'), m('payor_name')],
-  caseTypes: [m('case_type_id'), m('case_type')],
-  codes: [m('code_type'), m('service_code_description'), m('service_code')],
-};
-
 function toOption(kind: OptionKind, row: Record<string, unknown>): FilterOption {
-  const [a, b, c] = DIMENSIONS[kind].map((d) => row[d]);
+  const [a, b, c] = OPTION_DIMENSIONS[kind].map((d) => row[d]);
   if (kind === 'codes') return { id: String(c), label: String(c), detail: String(b ?? ''), tag: String(a ?? '') };
   // Self-pay and No case have no id in the data: NONE_ID stands for them in the URL.
   return { id: a === null || a === undefined ? NONE_ID : String(a), label: String(b ?? '') };
@@ -42,9 +35,9 @@ export interface FilterOptionsState {
  */
 export function useFilterOptions(): FilterOptionsState {
   const wanted = reactive<Record<OptionKind, boolean>>({ providers: false, payors: false, caseTypes: false, codes: false });
-  const kinds = Object.keys(DIMENSIONS) as OptionKind[];
+  const kinds = Object.keys(OPTION_DIMENSIONS) as OptionKind[];
   const queries = Object.fromEntries(
-    kinds.map((kind) => [kind, useCubeQuery(() => (wanted[kind] ? optionsQuery(DIMENSIONS[kind]) : null))]),
+    kinds.map((kind) => [kind, useCubeQuery(() => (wanted[kind] ? optionsQuery(OPTION_DIMENSIONS[kind]) : null))]),
   ) as Record<OptionKind, ReturnType<typeof useCubeQuery>>;
   const options = Object.fromEntries(
     kinds.map((kind) => [

@@ -137,6 +137,14 @@ export function trendQuery(state: ReportState, range: DateRange, grain: TrendGra
   };
 }
 
+/** The dimensions each filter's list of choices is read from: an id (or code) and what is shown. */
+export const OPTION_DIMENSIONS = {
+  providers: [m('provider_id'), m('provider_name')],
+  payors: [m('payor_id'), m('payor_name')],
+  caseTypes: [m('case_type_id'), m('case_type')],
+  codes: [m('code_type'), m('service_code_description'), m('service_code')],
+} as const satisfies Record<string, readonly string[]>;
+
 /** The distinct values of a filter's dimensions (all dates: a filter list does not shrink with the range). */
 export function optionsQuery(dimensions: readonly string[]): Query {
   return { dimensions: [...dimensions], order: { [dimensions[dimensions.length - 1]!]: 'asc' }, limit: ROW_LIMIT };
@@ -167,6 +175,19 @@ export function payorCodeQuery(state: ReportState, range: DateRange): Query {
 
 /** The token's own clinic: its name, calendar and currency (the `clinic` view). */
 export const CLINIC_QUERY: Query = { dimensions: ['clinic.name', 'clinic.timezone', 'clinic.currency'] };
+
+/** The codes the top-codes chart shows. */
+export const TOP_CODES = 10;
+
+/** The top codes by one figure (the top-codes chart). */
+export function topCodesQuery(state: ReportState, range: DateRange, measure: string): Query {
+  return rankingQuery(state, range, [m('service_code'), m('service_code_description')], [measure], measure, TOP_CODES);
+}
+
+/** Every payor by one figure (the payor-mix chart: it shows the largest and sums the rest). */
+export function payorMixQuery(state: ReportState, range: DateRange, measure: string): Query {
+  return rankingQuery(state, range, [m('payor_id'), m('payor_name')], [measure], measure, 1000);
+}
 
 export const MATURITY = {
   paid: 'payment_maturity.insurance_paid',

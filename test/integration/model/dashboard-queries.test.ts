@@ -12,14 +12,15 @@ import {
   BASE_MEASURES,
   CLINIC_QUERY,
   MEASURES,
+  OPTION_DIMENSIONS,
   REPORT_MEASURES,
   groupedQuery,
-  m,
   maturityQuery,
   optionsQuery,
   payorCodeQuery,
+  payorMixQuery,
   pivotQuery,
-  rankingQuery,
+  topCodesQuery,
   trendQuery,
 } from '../../../dashboard/src/lib/report-query.js';
 import { DEFAULT_STATE, GROUPS, NONE_ID, type ReportState } from '../../../dashboard/src/lib/report-state.js';
@@ -53,15 +54,7 @@ function pageQueries(state: ReportState): [string, Query][] {
   const figures = Object.keys(MEASURES) as (keyof typeof MEASURES)[];
   return [
     ['clinic', CLINIC_QUERY],
-    ...(['providers', 'payors', 'caseTypes', 'codes'] as const).map((kind): [string, Query] => [
-      `filter options: ${kind}`,
-      optionsQuery({
-        providers: [m('provider_id'), m('provider_name')],
-        payors: [m('payor_id'), m('payor_name')],
-        caseTypes: [m('case_type_id'), m('case_type')],
-        codes: [m('code_type'), m('service_code_description'), m('service_code')],
-      }[kind]),
-    ]),
+    ...Object.entries(OPTION_DIMENSIONS).map(([kind, dimensions]): [string, Query] => [`filter options: ${kind}`, optionsQuery(dimensions)]),
     ...GROUPS.map((group): [string, Query] => [`table by ${group}`, groupedQuery(state, RANGE, group, REPORT_MEASURES)]),
     ['totals', groupedQuery(state, RANGE, null, REPORT_MEASURES)],
     ...GROUPS.map((group): [string, Query] => [`compared table by ${group}`, groupedQuery(state, PREVIOUS, group, BASE_MEASURES)]),
@@ -73,8 +66,8 @@ function pageQueries(state: ReportState): [string, Query][] {
       [`payment maturity by ${grain}`, maturityQuery(state, RANGE, grain)],
     ]),
     ...figures.flatMap((figure): [string, Query][] => [
-      [`top codes by ${figure}`, rankingQuery(state, RANGE, [m('service_code'), m('service_code_description')], [MEASURES[figure]], MEASURES[figure], 10)],
-      [`payor mix by ${figure}`, rankingQuery(state, RANGE, [m('payor_id'), m('payor_name')], [MEASURES[figure]], MEASURES[figure], 1000)],
+      [`top codes by ${figure}`, topCodesQuery(state, RANGE, MEASURES[figure])],
+      [`payor mix by ${figure}`, payorMixQuery(state, RANGE, MEASURES[figure])],
     ]),
     ['payor × code heatmap', payorCodeQuery(state, RANGE)],
   ];
