@@ -143,8 +143,10 @@ function logCubeEvent(message: string, params: Record<string, unknown>): void {
 
 export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
   assertSupportedCubeVersion();
-  // Model: DuckDB returns decimals with their scale ("70.50"), as MySQL does (duckdb-exact-decimals.ts);
-  // a partition built for a query holds the whole partition (cube-partition-range-fix.ts).
+  // Cube 1.7.43 patched, each explained in its file: DuckDB returns decimals with their scale
+  // (duckdb-exact-decimals.ts) and closes only when no query runs (duckdb-quiet-release.ts); a
+  // partition built for a query holds the whole partition (cube-partition-range-fix.ts), and a
+  // partitioned original_sql its own month (cube-original-sql-partition-fix.ts).
   installDuckDbExactDecimals();
   installDuckDbQuietRelease();
   installPartitionRangeFix();
