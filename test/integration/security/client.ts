@@ -25,7 +25,7 @@ const CONTINUE_WAIT = 'Continue wait';
  * server, so it is sent again on a new connection; any other failure (a refused connection, a
  * crashed server) still fails the test, with its cause.
  */
-async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+async function fetchResendingOnClosedConnection(url: string, init: RequestInit): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetch(url, init);
@@ -43,7 +43,7 @@ export async function request(
   options: { token?: string; method?: string; body?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   for (let attempt = 0; ; attempt++) {
-    const response = await fetchOnce(`${baseUrl}${path}`, {
+    const response = await fetchResendingOnClosedConnection(`${baseUrl}${path}`, {
       method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
       headers: {
         ...(options.token === undefined ? {} : { authorization: options.token }),
