@@ -3,7 +3,7 @@
  * sort key), built from the API's rows. The table component and the CSV export both render this one
  * model, so the export is exactly what is shown.
  */
-import { ratio, toCents, toCount } from './decimal.js';
+import { centsToDecimal, ratio, toCents, toCount } from './decimal.js';
 import type { Formatters } from './format.js';
 import { DERIVED_MEASURES, GROUP_DEFINITIONS, MEASURES } from './report-query.js';
 import { NONE_ID, type GroupBy, type SortDirection } from './report-state.js';
@@ -126,14 +126,8 @@ export interface TableContext {
 
 const empty = (): Cell => ({ text: '—', csv: '', sort: null });
 
-function centsText(cents: bigint): string {
-  const negative = cents < 0n;
-  const abs = negative ? -cents : cents;
-  return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
-
 function moneyCell(cents: bigint | null, fmt: Formatters): Cell {
-  return cents === null ? empty() : { text: fmt.money(cents), csv: centsText(cents), sort: Number(cents) };
+  return cents === null ? empty() : { text: fmt.money(cents), csv: centsToDecimal(cents), sort: Number(cents) };
 }
 
 function countCell(value: bigint | null, fmt: Formatters): Cell {
