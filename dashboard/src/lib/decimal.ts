@@ -56,3 +56,8 @@ export function ratio(a: bigint, b: bigint): number | null {
   // Scale first so the float division sees numbers well inside the exact range.
   return Number((a * 1_000_000n) / b) / 1_000_000;
 }
+
+/** The change from `previous` to `current`, (current − previous) / |previous|; null when previous is zero. */
+export function changeRatio(current: bigint, previous: bigint): number | null {
+  return ratio(current - previous, previous < 0n ? -previous : previous);
+}

@@ -3,7 +3,7 @@
  * sort key), built from the API's rows. The table component and the CSV export both render this one
  * model, so the export is exactly what is shown.
  */
-import { centsToDecimal, ratio, toCents, toCount } from './decimal.js';
+import { centsToDecimal, changeRatio, ratio, toCents, toCount } from './decimal.js';
 import type { Formatters } from './format.js';
 import { DERIVED_MEASURES, GROUP_DEFINITIONS, MEASURES } from './report-query.js';
 import { NONE_ID, type GroupBy, type SortDirection } from './report-state.js';
@@ -147,7 +147,7 @@ function changeCell(current: bigint, previous: Figures | null | undefined, pick:
   if (previous === null) return { text: 'new', csv: 'new', sort: Number.POSITIVE_INFINITY, title: 'Not present in the comparison period' };
   const before = pick(previous);
   const title = `Comparison period: ${show(before)}`;
-  const delta = ratio(current - before, before < 0n ? -before : before);
+  const delta = changeRatio(current, before);
   if (delta === null) return { text: current === 0n ? '—' : 'new', csv: current === 0n ? '' : 'new', sort: null, title };
   const cell: Cell = { text: fmt.change(delta), csv: `${(delta * 100).toFixed(1)}%`, sort: delta, title };
   if (delta > 0) cell.tone = 'up';
