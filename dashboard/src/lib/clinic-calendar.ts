@@ -137,6 +137,12 @@ export function endOfPeriod(start: string, grain: 'week' | 'month'): string {
   return grain === 'week' ? addDays(start, 6) : endOfMonth(start);
 }
 
+/** The part of the week or month starting on `start` that lies in `range` (a week can straddle its ends). */
+export function periodInRange(start: string, grain: 'week' | 'month', range: DateRange): DateRange {
+  const end = endOfPeriod(start, grain);
+  return { from: start < range.from ? range.from : start, to: end > range.to ? range.to : end };
+}
+
 /** The starts of the weeks (Mondays, as Cube's week granularity) or months that a range touches. */
 export function periodStarts(range: DateRange, grain: 'week' | 'month'): string[] {
   const starts: string[] = [];

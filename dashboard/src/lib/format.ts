@@ -3,6 +3,7 @@
  * locale follows from the currency's country (a clinic billing in CAD reads Canadian formats) unless
  * the browser's own language is of that country.
  */
+import type { DateRange } from './clinic-calendar.js';
 import { centsToDecimal } from './decimal.js';
 
 const CURRENCY_LOCALES: Readonly<Record<string, string>> = {
@@ -35,6 +36,12 @@ export interface Formatters {
   dateRange(from: string, to: string): string;
   month(iso: string): string;
   dateTime(instant: Date, timeZone: string): string;
+}
+
+/** A week or month of service on a chart's axis. A first week that starts before the range is labelled
+ * by the range's first day. */
+export function periodLabel(fmt: Formatters, start: string, grain: 'week' | 'month', range: DateRange): string {
+  return grain === 'month' ? fmt.month(start) : fmt.date(start < range.from ? range.from : start);
 }
 
 export function createFormatters(locale: string, currency: string): Formatters {
