@@ -1,7 +1,7 @@
 import { computed, onScopeDispose, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
 import { TOKEN_MESSAGE, TOKEN_REQUEST_MESSAGE, hashWithoutToken, tokenExpiry, tokenFromHash } from '../lib/access-token.js';
 
-export interface AccessToken {
+interface AccessToken {
   /** The current token, held in memory only. */
   token: Ref<string | null>;
   /** True once the token's expiry has passed, or the server said so. */

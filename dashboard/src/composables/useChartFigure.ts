@@ -2,7 +2,7 @@ import { computed, ref, toValue, type ComputedRef, type MaybeRefOrGetter, type R
 import { FIGURE_LABELS, type ChartFigure } from '../lib/chart-theme.js';
 import type { Formatters } from '../lib/format.js';
 
-export interface ChartFigureState {
+interface ChartFigureState {
   /** The figure the chart shows (bound to its ReportChartFigurePicker). */
   figure: Ref<ChartFigure>;
   /** Its header text ("Total Billed"). */

@@ -2,7 +2,7 @@ import { computed, type ComputedRef } from 'vue';
 import { CLINIC_QUERY } from '../lib/report-query.js';
 import { useCubeQuery, type CubeQueryState } from './useCubeQuery.js';
 
-export interface Clinic {
+interface Clinic {
   name: string;
   /** IANA time zone: the clinic's calendar, for "today" and every date preset. */
   timezone: string;

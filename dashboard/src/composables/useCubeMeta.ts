@@ -2,7 +2,7 @@ import type { Meta } from '@cubejs-client/core';
 import { computed, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
 import { useCubeClient } from './useCubeApi.js';
 
-export interface CubeMetaState {
+interface CubeMetaState {
   meta: ShallowRef<Meta | null>;
   error: ShallowRef<Error | null>;
   /** Member descriptions (the model's definitions of each figure), by full member name. */

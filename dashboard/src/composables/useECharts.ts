@@ -13,7 +13,7 @@ export interface ChartClick {
 
 /** A chart's element carries its ECharts instance: the browser tests find where an element is drawn
  * with its public `convertToPixel` (the bundle exposes no `echarts` global for `getInstanceByDom`). */
-export interface ChartElement extends HTMLElement {
+interface ChartElement extends HTMLElement {
   echartsInstance?: ECharts;
 }
 

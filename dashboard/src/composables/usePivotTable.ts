@@ -7,7 +7,7 @@ import type { ReportState } from '../lib/report-state.js';
 import { sortTable, type RawRow, type ReportTable } from '../lib/report-table.js';
 import { useCubeQuery, type CubeQueryState } from './useCubeQuery.js';
 
-export interface PivotInput {
+interface PivotInput {
   state: ReportState;
   range: DateRange | null;
   fmt: Formatters | null;

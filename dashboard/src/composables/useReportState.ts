@@ -1,7 +1,7 @@
 import { onScopeDispose, shallowRef, type ShallowRef } from 'vue';
 import { parseReportState, sameState, serializeReportState, type ReportState } from '../lib/report-state.js';
 
-export interface ReportStateControl {
+interface ReportStateControl {
   state: Readonly<ShallowRef<ReportState>>;
   /** Changes the state and the address bar: 'push' makes a history entry (Back returns to the
    * previous view), 'replace' does not (filling in defaults). */

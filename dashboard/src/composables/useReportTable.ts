@@ -7,7 +7,7 @@ import { GROUPS, type GroupBy, type ReportState } from '../lib/report-state.js';
 import { buildRows, buildTable, derivedOf, figuresOf, sortTable, type Figures, type RawRow, type ReportTable } from '../lib/report-table.js';
 import { useCubeQuery } from './useCubeQuery.js';
 
-export interface ReportTableInput {
+interface ReportTableInput {
   state: ReportState;
   range: DateRange | null;
   /** The comparison period, when comparing. */
@@ -17,7 +17,7 @@ export interface ReportTableInput {
   descriptions: Record<string, string | undefined>;
 }
 
-export interface ReportTableState {
+interface ReportTableState {
   table: ComputedRef<ReportTable | null>;
   /** The grouping of the table on screen (the URL's may still be loading). */
   group: ComputedRef<GroupBy | null>;

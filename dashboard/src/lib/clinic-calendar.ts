@@ -29,14 +29,14 @@ export function todayInZone(timeZone: string, now: Date = new Date()): string {
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
-export function addDays(date: string, days: number): string {
+function addDays(date: string, days: number): string {
   const d = toUtc(date);
   d.setUTCDate(d.getUTCDate() + days);
   return fromUtc(d);
 }
 
 /** Adds months, clamping the day to the target month's length (Mar 31 − 1 month = Feb 28/29). */
-export function addMonths(date: string, months: number): string {
+function addMonths(date: string, months: number): string {
   const d = toUtc(date);
   const day = d.getUTCDate();
   const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
@@ -45,16 +45,16 @@ export function addMonths(date: string, months: number): string {
   return fromUtc(target);
 }
 
-export function startOfMonth(date: string): string {
+function startOfMonth(date: string): string {
   return `${date.slice(0, 8)}01`;
 }
 
-export function endOfMonth(date: string): string {
+function endOfMonth(date: string): string {
   return addDays(startOfMonth(addMonths(startOfMonth(date), 1)), -1);
 }
 
 /** Whole days from `from` to `to`, both inclusive. */
-export function daysInRange(from: string, to: string): number {
+function daysInRange(from: string, to: string): number {
   return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000) + 1;
 }
 
@@ -133,7 +133,7 @@ export function comparisonRange(range: DateRange, mode: ComparisonMode): DateRan
 }
 
 /** The last day of the week (Cube's weeks start on Monday) or month that starts on `start`. */
-export function endOfPeriod(start: string, grain: 'week' | 'month'): string {
+function endOfPeriod(start: string, grain: 'week' | 'month'): string {
   return grain === 'week' ? addDays(start, 6) : endOfMonth(start);
 }
 

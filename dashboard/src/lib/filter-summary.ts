@@ -5,12 +5,12 @@ import type { Formatters } from './format.js';
 import { GROUP_LABELS } from './report-query.js';
 import type { ReportState } from './report-state.js';
 
-export interface NamedOption {
+interface NamedOption {
   id: string;
   label: string;
 }
 
-export type OptionLists = Partial<Record<'providers' | 'payors' | 'caseTypes' | 'codes', readonly NamedOption[]>>;
+type OptionLists = Partial<Record<'providers' | 'payors' | 'caseTypes' | 'codes', readonly NamedOption[]>>;
 
 function names(ids: readonly string[], options: readonly NamedOption[] | undefined): string {
   if (ids.length === 0) return 'All';

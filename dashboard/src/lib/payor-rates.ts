@@ -14,7 +14,7 @@ export interface PayorCodeCell {
   perUnit: bigint | null;
 }
 
-export interface CodeMedian {
+interface CodeMedian {
   code: string;
   median: bigint;
   /** How many payors billed the code (the median's sample). */
@@ -22,14 +22,14 @@ export interface CodeMedian {
 }
 
 /** "Well below": under this share of the code's median (80 %). */
-export const BELOW_MEDIAN_RATIO = { numerator: 8n, denominator: 10n } as const;
+const BELOW_MEDIAN_RATIO = { numerator: 8n, denominator: 10n } as const;
 /** A median of fewer payors than this says too little to flag anyone. */
-export const MIN_PAYORS_FOR_MEDIAN = 3;
+const MIN_PAYORS_FOR_MEDIAN = 3;
 /** A payor with fewer units of a code than this is neither part of its median nor flagged: a handful
  * of units (or payments not yet arrived for them) says little about a payor's rate. */
-export const MIN_UNITS_FOR_RATE = 10n;
+const MIN_UNITS_FOR_RATE = 10n;
 
-export function median(values: readonly bigint[]): bigint | null {
+function median(values: readonly bigint[]): bigint | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const mid = Math.floor(sorted.length / 2);

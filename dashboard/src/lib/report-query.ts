@@ -7,7 +7,7 @@ import type { Filter, Query } from '@cubejs-client/core';
 import type { DateRange } from './clinic-calendar.js';
 import { NONE_ID, type GroupBy, type ReportState, type TrendGrain } from './report-state.js';
 
-export const VIEW = 'service_code_usage';
+const VIEW = 'service_code_usage';
 export const m = (name: string): string => `${VIEW}.${name}`;
 
 export const MEASURES = {
@@ -16,7 +16,6 @@ export const MEASURES = {
   billed: m('total_billed'),
   paid: m('insurance_paid'),
 } as const;
-export type BaseMeasure = keyof typeof MEASURES;
 export const BASE_MEASURES = Object.values(MEASURES);
 
 /** The model's derived measures (its definitions, rounding included, are in their /meta descriptions). */
@@ -34,7 +33,7 @@ export const REPORT_MEASURES = [...BASE_MEASURES, ...Object.values(DERIVED_MEASU
 
 export const DATE_OF_SERVICE = m('date_of_service');
 
-export interface GroupDefinition {
+interface GroupDefinition {
   /** Header of the group's first column. */
   label: string;
   /** The dimension that identifies a row (what a filter or drill-down uses). */
@@ -88,7 +87,7 @@ function idFilter(member: string, ids: readonly string[]): Filter | null {
  * The Cube filters for the state's report filters (dates excepted), on `view`: the payment_maturity
  * view carries the same filter dimensions under the same names.
  */
-export function reportFilters(state: ReportState, view: string = VIEW): Filter[] {
+function reportFilters(state: ReportState, view: string = VIEW): Filter[] {
   const v = (name: string) => `${view}.${name}`;
   const filters: (Filter | null)[] = [
     idFilter(v('provider_id'), state.providers),
@@ -151,7 +150,7 @@ export function optionsQuery(dimensions: readonly string[]): Query {
 }
 
 /** The measure `figure` ranks by, over one dimension set, top `limit` (limit null: all). */
-export function rankingQuery(state: ReportState, range: DateRange, dimensions: readonly string[], measures: readonly string[], orderBy: string, limit: number): Query {
+function rankingQuery(state: ReportState, range: DateRange, dimensions: readonly string[], measures: readonly string[], orderBy: string, limit: number): Query {
   return {
     measures: [...measures],
     dimensions: [...dimensions],
@@ -177,7 +176,7 @@ export function payorCodeQuery(state: ReportState, range: DateRange): Query {
 export const CLINIC_QUERY: Query = { dimensions: ['clinic.name', 'clinic.timezone', 'clinic.currency'] };
 
 /** The codes the top-codes chart shows. */
-export const TOP_CODES = 10;
+const TOP_CODES = 10;
 
 /** The top codes by one figure (the top-codes chart). */
 export function topCodesQuery(state: ReportState, range: DateRange, measure: string): Query {

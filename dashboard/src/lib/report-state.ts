@@ -8,7 +8,7 @@ import { isIsoDate, type ComparisonMode } from './clinic-calendar.js';
 export const GROUPS = ['code', 'provider', 'payor', 'case_type', 'billing_type'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 
-export const BILLING_TYPES = ['billable', 'non-billable'] as const;
+const BILLING_TYPES = ['billable', 'non-billable'] as const;
 export type BillingFilter = (typeof BILLING_TYPES)[number];
 
 export type TrendGrain = 'week' | 'month';
@@ -50,9 +50,6 @@ export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
   sort: null,
   pivot: false,
 });
-
-/** The filters that narrow the data (as opposed to how it is shown). */
-export type ReportFilterKey = 'providers' | 'payors' | 'caseTypes' | 'codes' | 'billing';
 
 const ID = /^(?:[1-9]\d{0,18}|none)$/;
 

@@ -19,7 +19,7 @@ export interface Figures {
 }
 
 /** The model's derived figures for a row (absent members read as null). */
-export interface DerivedFigures {
+interface DerivedFigures {
   patients: bigint | null;
   /** Cents. */
   billedPerUnit: bigint | null;
@@ -55,7 +55,7 @@ export function derivedOf(row: RawRow | undefined): DerivedFigures {
   };
 }
 
-export interface ReportRow {
+interface ReportRow {
   /** The value a filter or drill-down on this row uses (NONE_ID for Self-pay / No case). */
   id: string;
   labels: string[];
@@ -96,9 +96,9 @@ export interface Cell {
   tone?: 'up' | 'down';
 }
 
-export type ColumnKind = 'label' | 'count' | 'money' | 'decimal' | 'percent' | 'change';
+type ColumnKind = 'label' | 'count' | 'money' | 'decimal' | 'percent' | 'change';
 
-export interface ReportColumn {
+interface ReportColumn {
   id: string;
   header: string;
   description: string;
@@ -111,7 +111,7 @@ export interface ReportTable {
   totals: Cell[];
 }
 
-export interface TableContext {
+interface TableContext {
   group: GroupBy;
   fmt: Formatters;
   /** Member descriptions from /meta, by full member name. */

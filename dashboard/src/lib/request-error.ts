@@ -1,5 +1,5 @@
 /** What went wrong with a request, as the person looking at the report needs to know it. */
-export type ProblemKind = 'expired' | 'forbidden' | 'network' | 'server';
+type ProblemKind = 'expired' | 'forbidden' | 'network' | 'server';
 
 export function problemKind(error: unknown): ProblemKind {
   const e = error as { status?: number; message?: string; response?: { error?: unknown } } | null;
