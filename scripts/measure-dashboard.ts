@@ -23,7 +23,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createApp, type RunningApp } from '../server/app.js';
 import { PROJECT_ROOT, readConfig } from '../server/config.js';
 import { DEFAULT_END_DATE, seedDuckDb, seedMysql } from '../server/db/seed/index.js';
-import { mintToken } from '../server/tokens.js';
+import { mintToken } from '../server/security/tokens.js';
 
 const { values: args } = parseArgs({
   options: {

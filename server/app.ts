@@ -10,7 +10,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { assertTokenCurrent, createCheckAuth } from './auth.js';
+import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import type { ServerConfig } from './config.js';
 import {
   JsCubejsServerCore,
@@ -19,17 +19,17 @@ import {
   nativeModuleAvailable,
   selectJsPlanner,
 } from './cube-without-native.js';
-import { installOriginalSqlPartitionFix } from './cube-original-sql-partition-fix.js';
-import { installPartitionRangeFix } from './cube-partition-range-fix.js';
+import { installOriginalSqlPartitionFix } from './cube/patches/original-sql-partition-fix.js';
+import { installPartitionRangeFix } from './cube/patches/partition-range-fix.js';
 import { serveDashboard } from './dashboard-static.js';
-import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
-import { installDuckDbQuietRelease } from './duckdb-quiet-release.js';
-import { MAX_REQUEST_BYTES, applyHttpSecurity } from './http-security.js';
-import { JwksKeys } from './jwks.js';
-import { nextOrchestratorId } from './orchestrator-id.js';
-import { installQueryGuard } from './query-guard.js';
-import { scopeQuery } from './query-rewrite.js';
-import { redactLogParams } from './security-log.js';
+import { installDuckDbExactDecimals } from './cube/patches/duckdb-exact-decimals.js';
+import { installDuckDbQuietRelease } from './cube/patches/duckdb-quiet-release.js';
+import { MAX_REQUEST_BYTES, applyHttpSecurity } from './security/http-security.js';
+import { JwksKeys } from './security/jwks.js';
+import { nextOrchestratorId } from './cube/orchestrator-id.js';
+import { installQueryGuard } from './security/query-guard.js';
+import { scopeQuery } from './security/query-rewrite.js';
+import { redactLogParams } from './security/security-log.js';
 
 type CubejsServerCore = ServerCoreModule.CubejsServerCore;
 const { CubejsServerCore: StockCubejsServerCore } = createRequire(import.meta.url)(
@@ -121,7 +121,7 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
       scopeQuery(query, context),
     // No GraphQL and no `jobs` scope: the data and meta REST endpoints, and /sql for the generated SQL.
     // Called on every data and meta request, REST and WebSocket: a token that expired since the socket
-    // authorized is refused here (server/auth.ts).
+    // authorized is refused here (server/security/auth.ts).
     contextToApiScopes: async (securityContext: unknown) => {
       assertTokenCurrent(securityContext);
       return ['meta', 'data', 'sql'];

@@ -26,7 +26,7 @@ export type DatabaseConfig =
 
 export interface ServerConfig {
   port: number;
-  /** Undefined only in demo mode, where start-up generates and keeps one (server/demo.ts). */
+  /** Undefined only in demo mode, where start-up generates and keeps one (server/db/demo.ts). */
   apiSecret: string | undefined;
   cubeMode: CubeMode;
   database: DatabaseConfig;

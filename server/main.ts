@@ -4,8 +4,8 @@
  */
 import { createApp } from './app.js';
 import { ConfigError, readConfig } from './config.js';
-import { demoSecret, ensureDemoDatabase } from './demo.js';
-import { mintToken } from './tokens.js';
+import { demoSecret, ensureDemoDatabase } from './db/demo.js';
+import { mintToken } from './security/tokens.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

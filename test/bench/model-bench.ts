@@ -16,7 +16,7 @@ import mysql from 'mysql2/promise';
 import { createApp, type RunningApp } from '../../server/app.js';
 import { PROJECT_ROOT, readConfig } from '../../server/config.js';
 import { seedDuckDb, seedMysql } from '../../server/db/seed/index.js';
-import { mintToken } from '../../server/tokens.js';
+import { mintToken } from '../../server/security/tokens.js';
 import { MYSQL } from '../support/test-server.js';
 
 const scale = Number(process.argv[2] ?? 1);

@@ -2,7 +2,7 @@
 import jwt from 'jsonwebtoken';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-import { mintToken } from '../../server/tokens.js';
+import { mintToken } from '../../server/security/tokens.js';
 import { DEMO_CLINIC } from './fixtures.js';
 import { expectedReport, type Figures, type Group, type SqlFilter } from './expected-sql.js';
 

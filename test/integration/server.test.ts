@@ -6,7 +6,7 @@
 import cube, { type CubeApi } from '@cubejs-client/core';
 import wsTransportModule from '@cubejs-client/ws-transport';
 import { describe, expect, inject, it } from 'vitest';
-import { mintToken } from '../../server/tokens.js';
+import { mintToken } from '../../server/security/tokens.js';
 import { money } from '../support/decimal.js';
 import { duckdbRows, mysqlRows, type Row } from '../support/sql.js';
 

@@ -3,7 +3,7 @@
  * one on DuckDB, each next to the plain-SQL reference over the same rows.
  */
 import { inject } from 'vitest';
-import { mintToken } from '../../../server/tokens.js';
+import { mintToken } from '../../../server/security/tokens.js';
 import {
   canonicalDecimal,
   groupKey,

@@ -5,7 +5,7 @@
  */
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
-import { mintToken } from '../../../server/tokens.js';
+import { mintToken } from '../../../server/security/tokens.js';
 
 export const V = 'service_code_usage';
 

@@ -9,7 +9,7 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyHttpSecurity } from '../../../server/http-security.js';
+import { applyHttpSecurity } from '../../../server/security/http-security.js';
 import { V, nowSeconds, ownerToken, rawToken, request } from './client.js';
 import { TARGETS } from './oracle.js';
 

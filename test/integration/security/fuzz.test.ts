@@ -14,7 +14,7 @@
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Random } from '../../../server/db/seed/random.js';
-import { mintToken } from '../../../server/tokens.js';
+import { mintToken } from '../../../server/security/tokens.js';
 import { SECURITY_CLINIC_IDS } from '../../support/security-dataset.js';
 import { CubeSocket, V, load, request, type Reply } from './client.js';
 import { fuzzQuery, type ValuePool, type ViewMeta } from './fuzz-queries.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { RunningApp } from '../../../server/app.js';
 import mysql from 'mysql2/promise';
 import { hostSchemaStatements } from '../../../server/db/seed/index.js';
-import { JwksKeys } from '../../../server/jwks.js';
+import { JwksKeys } from '../../../server/security/jwks.js';
 import { SECURITY_CLINIC_IDS, loadSecurityDataset } from '../../support/security-dataset.js';
 import { MYSQL, startTestServer } from '../../support/test-server.js';
 import { V, load, nowSeconds, ownerToken, request, rowsOf } from './client.js';

@@ -1,5 +1,5 @@
 /**
- * server/cube-original-sql-partition-fix.ts against the installed schema-compiler: Cube 1.7.43 builds
+ * server/cube/patches/original-sql-partition-fix.ts against the installed schema-compiler: Cube 1.7.43 builds
  * a partitioned `original_sql` pre-aggregation (and reads its refresh key) with the requesting
  * query's date range (the bug, asserted first so that a Cube that fixes it fails here and the patch
  * can go); with the fix, both carry the partition's placeholders, which the orchestrator replaces
@@ -8,7 +8,7 @@
 import type * as SchemaCompilerModule from '@cubejs-backend/schema-compiler';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { installOriginalSqlPartitionFix } from '../../../server/cube-original-sql-partition-fix.js';
+import { installOriginalSqlPartitionFix } from '../../../server/cube/patches/original-sql-partition-fix.js';
 import { JsOnlyNativeInstance } from '../../../server/cube-without-native.js';
 
 const { compile, MysqlQuery, QueryFactory } = createRequire(import.meta.url)('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;

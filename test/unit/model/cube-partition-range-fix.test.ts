@@ -1,12 +1,12 @@
 /**
- * server/cube-partition-range-fix.ts against the installed query-orchestrator: Cube 1.7.43 clips a
+ * server/cube/patches/partition-range-fix.ts against the installed query-orchestrator: Cube 1.7.43 clips a
  * query-built partition to the query's own date range (the bug, asserted first so that a Cube that
  * fixes it fails here and the patch can go), and the fix keeps the whole partition.
  */
 import type * as QueryOrchestratorModule from '@cubejs-backend/query-orchestrator';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { installPartitionRangeFix } from '../../../server/cube-partition-range-fix.js';
+import { installPartitionRangeFix } from '../../../server/cube/patches/partition-range-fix.js';
 
 const { PreAggregationPartitionRangeLoader } = createRequire(import.meta.url)(
   '@cubejs-backend/query-orchestrator',

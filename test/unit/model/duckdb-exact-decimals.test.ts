@@ -1,12 +1,12 @@
 /**
- * server/duckdb-exact-decimals.ts against the installed DuckDB driver: stock, it prints decimals
+ * server/cube/patches/duckdb-exact-decimals.ts against the installed DuckDB driver: stock, it prints decimals
  * without trailing zeros ('70.5', '0'); patched, with their scale, as MySQL does ('70.50', '0.00');
  * every other type is converted as before.
  */
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installDuckDbExactDecimals } from '../../../server/duckdb-exact-decimals.js';
+import { installDuckDbExactDecimals } from '../../../server/cube/patches/duckdb-exact-decimals.js';
 
 const { DuckDBDriver } = createRequire(import.meta.url)('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;
 type Query = (sql: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;

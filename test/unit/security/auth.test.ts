@@ -1,11 +1,11 @@
 /**
- * Token verification (server/auth.ts) with a fixed clock: every way a token can be wrong is refused
+ * Token verification (server/security/auth.ts) with a fixed clock: every way a token can be wrong is refused
  * with a 403 whose message names the problem; a good token yields exactly the claims DESIGN.md fixes.
  */
 import jwt from 'jsonwebtoken';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AuthError, assertTokenCurrent, securityContextFromClaims, tokenOfHeader, verifyToken, type CheckAuthOptions } from '../../../server/auth.js';
+import { AuthError, assertTokenCurrent, securityContextFromClaims, tokenOfHeader, verifyToken, type CheckAuthOptions } from '../../../server/security/auth.js';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123456789';
 const NOW = 1_800_000_000;

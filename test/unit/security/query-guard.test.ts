@@ -1,9 +1,9 @@
 /**
- * The query guard (server/query-guard.ts): what the dashboard and analysts send passes unchanged;
+ * The query guard (server/security/query-guard.ts): what the dashboard and analysts send passes unchanged;
  * anything else is a 400 whose message says what to change, before Cube sees it.
  */
 import { describe, expect, it } from 'vitest';
-import { QueryValidator, asUserMistake, catalogFromMeta, isAbsoluteDate } from '../../../server/query-guard.js';
+import { QueryValidator, asUserMistake, catalogFromMeta, isAbsoluteDate } from '../../../server/security/query-guard.js';
 
 const V = 'service_code_usage';
 const member = (name: string, type: string, isVisible = true) => ({ name, type, isVisible });

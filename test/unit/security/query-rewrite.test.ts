@@ -1,10 +1,10 @@
 /**
- * Row-level security (server/query-rewrite.ts): the tenant filters are ANDed at the top level of the
+ * Row-level security (server/security/query-rewrite.ts): the tenant filters are ANDed at the top level of the
  * query, whatever the client's filters are; a query on an unscoped view, or without a valid context,
  * is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { VIEW_SCOPES, membersOfQuery, scopeQuery } from '../../../server/query-rewrite.js';
+import { VIEW_SCOPES, membersOfQuery, scopeQuery } from '../../../server/security/query-rewrite.js';
 
 const FUTURE = Math.floor(Date.now() / 1000) + 600;
 const owner = { securityContext: { clinic_id: 7, role: 'owner', exp: FUTURE } };

@@ -1,10 +1,10 @@
 /**
- * What reaches the log from Cube's events (server/security-log.ts): never a token, but its fingerprint
+ * What reaches the log from Cube's events (server/security/security-log.ts): never a token, but its fingerprint
  * and stated claims, and the tenant of an authorized request.
  */
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { redactLogParams, tokenFingerprint } from '../../../server/security-log.js';
+import { redactLogParams, tokenFingerprint } from '../../../server/security/security-log.js';
 
 describe('redactLogParams', () => {
   it('replaces a token by its fingerprint and unverified claims', () => {

@@ -3,8 +3,8 @@
  * for, and refuses requests for tokens the server would refuse.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyToken } from '../../../server/auth.js';
-import { runTokenCli } from '../../../server/token-cli.js';
+import { verifyToken } from '../../../server/security/auth.js';
+import { runTokenCli } from '../../../server/security/token-cli.js';
 
 const SECRET = 'cli-test-secret-cli-test-secret-0123456789';
 const ENV = { CUBEJS_API_SECRET: SECRET };

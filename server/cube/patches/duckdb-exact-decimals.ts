@@ -14,7 +14,7 @@
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { createRequire } from 'node:module';
-import { firstPatch } from './patch-once.js';
+import { firstPatch } from '../patch-once.js';
 
 const require = createRequire(import.meta.url);
 const { DuckDBDriver } = require('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;

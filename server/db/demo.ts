@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { seedDuckDb } from './db/seed/index.js';
+import { seedDuckDb } from './seed/index.js';
 
 /** The demo data: deterministic, so every newcomer sees the same clinics (README lists them). */
 export const DEMO_SEED = 20240101;

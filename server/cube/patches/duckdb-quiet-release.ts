@@ -11,7 +11,7 @@
  */
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
 import { createRequire } from 'node:module';
-import { firstPatch } from './patch-once.js';
+import { firstPatch } from '../patch-once.js';
 
 const { DuckDBDriver } = createRequire(import.meta.url)('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;
 

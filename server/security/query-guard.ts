@@ -5,7 +5,7 @@
  * Cube would answer with a 500 (huge limits, member expressions, malformed date ranges, ...), or that
  * reaches row-level data (`ungrouped`) is refused with a 400 whose message says what to change.
  *
- * Row-level security itself is not here: queryRewrite (server/query-rewrite.ts) adds the tenant
+ * Row-level security itself is not here: queryRewrite (server/security/query-rewrite.ts) adds the tenant
  * filters after this check. The guard narrows what a query may say; the rewrite decides whose rows.
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';

@@ -14,7 +14,7 @@ const { CubejsHandlerError } = createRequire(import.meta.url)('@cubejs-backend/a
 export const ROLES = ['owner', 'billing', 'provider'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The security context every data path is scoped by (server/query-rewrite.ts). */
+/** The security context every data path is scoped by (server/security/query-rewrite.ts). */
 export interface SecurityContext {
   clinic_id: number;
   role: Role;

@@ -6,9 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 
 describe('nextOrchestratorId', () => {
   it('is unique in the process, across module instances', async () => {
-    const first = await import('../../server/orchestrator-id.js');
+    const first = await import('../../../server/cube/orchestrator-id.js');
     vi.resetModules();
-    const second = await import('../../server/orchestrator-id.js');
+    const second = await import('../../../server/cube/orchestrator-id.js');
     expect(second).not.toBe(first); // two instances of the module, as two Vitest projects load it
     const ids = [first.nextOrchestratorId('mysql'), second.nextOrchestratorId('mysql'), first.nextOrchestratorId('duckdb')];
     expect(new Set(ids).size).toBe(3);

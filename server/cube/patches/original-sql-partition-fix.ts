@@ -27,7 +27,7 @@
  */
 import type * as SchemaCompilerModule from '@cubejs-backend/schema-compiler';
 import { createRequire } from 'node:module';
-import { firstPatch } from './patch-once.js';
+import { firstPatch } from '../patch-once.js';
 
 const require = createRequire(import.meta.url);
 const { BaseQuery } = require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;

@@ -8,8 +8,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from './auth.js';
-import { ConfigError, parseDurationSeconds, readConfig } from './config.js';
-import { demoSecret } from './demo.js';
+import { ConfigError, parseDurationSeconds, readConfig } from '../config.js';
+import { demoSecret } from '../db/demo.js';
 import { mintToken } from './tokens.js';
 
 const USAGE = `Usage: npm run token -- --clinic <id> --role <${ROLES.join('|')}> [--provider <id>] [--ttl <duration>]

@@ -18,7 +18,7 @@
  */
 import type * as QueryOrchestratorModule from '@cubejs-backend/query-orchestrator';
 import { createRequire } from 'node:module';
-import { firstPatch } from './patch-once.js';
+import { firstPatch } from '../patch-once.js';
 
 const require = createRequire(import.meta.url);
 const { PreAggregationPartitionRangeLoader } = require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;

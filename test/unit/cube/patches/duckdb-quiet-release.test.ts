@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
-import { installDuckDbQuietRelease } from '../../server/duckdb-quiet-release.js';
+import { installDuckDbQuietRelease } from '../../../../server/cube/patches/duckdb-quiet-release.js';
 
 const { DuckDBDriver } = createRequire(import.meta.url)('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;
 
