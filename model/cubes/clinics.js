@@ -2,9 +2,22 @@
 import { tableFingerprint } from './shared/sql'; // Cube resolves './' from the model root
 
 cube(`clinics`, {
-  description: `The clinics. Each token sees its own clinic only.`,
   sql_table: `clinics`,
+  description: `The clinics. Each token sees its own clinic only.`,
   public: false,
+
+  pre_aggregations: {
+    // The clinic view's one query (name, calendar, currency), so that the report page reads nothing
+    // but pre-aggregations. A few rows; rebuilt when a clinic is added, removed or changed.
+    labels: {
+      type: `rollup`,
+      external: false,
+      dimensions: [clinic_id, name, timezone, currency],
+      refresh_key: {
+        sql: `SELECT ${tableFingerprint('clinics', `CONCAT(id, '|', name, '|', timezone, '|', currency)`, 'clinics')}`,
+      },
+    },
+  },
 
   dimensions: {
     id: {
@@ -35,19 +48,6 @@ cube(`clinics`, {
       description: `The ISO 4217 currency of the clinic's money figures (clinics.currency).`,
       sql: `currency`,
       type: `string`,
-    },
-  },
-
-  pre_aggregations: {
-    // The clinic view's one query (name, calendar, currency), so that the report page reads nothing
-    // but pre-aggregations. A few rows; rebuilt when a clinic is added, removed or changed.
-    labels: {
-      type: `rollup`,
-      external: false,
-      dimensions: [clinic_id, name, timezone, currency],
-      refresh_key: {
-        sql: `SELECT ${tableFingerprint('clinics', `CONCAT(id, '|', name, '|', timezone, '|', currency)`, 'clinics')}`,
-      },
     },
   },
 });

@@ -8,13 +8,6 @@ import {
 } from './shared/sql'; // Cube resolves './' from the model root
 
 cube(`counted_items`, {
-  title: `Counted items`,
-  description: `One row per counted item (host-database.md): a purchase_items row whose purchase is not
-    void. Open and finalized purchases both count. The visit's columns (date of service, payor, case,
-    patient) are carried on the item, and so is the item's insurance money, summed per item, so that
-    every figure has the item's grain and no join fans out.`,
-  public: false,
-
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
   // takebacks included, 0 when there are none; patient payments never count. The payment's own dates
   // play no part: money counts toward the visit's date of service, however late it arrives.
@@ -34,28 +27,88 @@ cube(`counted_items`, {
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
     WHERE p.status <> 'void' AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on')}`,
 
+  title: `Counted items`,
+  description: `One row per counted item (host-database.md): a purchase_items row whose purchase is not
+    void. Open and finalized purchases both count. The visit's columns (date of service, payor, case,
+    patient) are carried on the item, and so is the item's insurance money, summed per item, so that
+    every figure has the item's grain and no join fans out.`,
+  public: false,
+
   // Every query reads a pre-aggregation (a rollup, or the visit_items partitions) whose own refresh
   // keys decide freshness; this key only bounds the cache of anything that would read the host tables.
   refresh_key: {
     every: `10 second`,
   },
 
+  pre_aggregations: {
+    // The counted items themselves, one row each (this cube's SQL, materialized), per month of
+    // service: every query no rollup can serve reads these instead of the host tables. That is the
+    // distinct counts (visits, patients, per-visit figures): a visit has items of several codes and
+    // providers, so its count cannot be added up from any grouped rollup; from item rows it is exact
+    // for every grouping and filter. The cube's SQL filters on FILTER_PARAMS.date_of_service so each
+    // partition holds its own month (server/cube-original-sql-partition-fix.ts makes Cube 1.7.43
+    // evaluate it with the partition's range); same refresh key and build range as the rollups.
+    visit_items: {
+      type: `original_sql`,
+      external: false,
+      time_dimension: date_of_service,
+      partition_granularity: `month`,
+      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
+      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
+      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      // A column of the materialized SQL, not a member: the table holds the SQL's own columns.
+      indexes: { by_clinic: { columns: ['clinic_id'] } },
+    },
+    // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
+    // and week/month trend of the report: each member the view offers, for every clinic. Tenant
+    // filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
+    // Day granularity only: Cube 1.7.43 also answers a range that is not whole months from a
+    // month-granularity rollup, with the whole months (measured: 8586 units instead of 8964).
+    usage_by_day: {
+      type: `rollup`,
+      external: false,
+      measures: [units_billed, total_billed, insurance_paid],
+      dimensions: [
+        clinic_id,
+        provider_id,
+        payor_id,
+        case_type_id,
+        service_codes.code,
+        service_codes.description,
+        service_codes.code_type,
+        service_codes.billing_type,
+        providers.name,
+        payor_name,
+        case_type,
+      ],
+      time_dimension: date_of_service,
+      granularity: `day`,
+      partition_granularity: `month`,
+      // One key per month of service: only the months whose own rows changed are rebuilt.
+      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
+      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
+      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      // Every query filters on the clinic: each partition is read through this index.
+      indexes: { by_clinic: { columns: [clinic_id] } },
+    },
+  },
+
   joins: {
     service_codes: {
-      relationship: `many_to_one`,
       sql: `${CUBE}.service_code_id = ${service_codes}.id AND ${CUBE}.clinic_id = ${service_codes}.clinic_id`,
+      relationship: `many_to_one`,
     },
     providers: {
-      relationship: `many_to_one`,
       sql: `${CUBE}.provider_id = ${providers}.id AND ${CUBE}.clinic_id = ${providers}.clinic_id`,
+      relationship: `many_to_one`,
     },
     payors: {
-      relationship: `many_to_one`,
       sql: `${CUBE}.payor_id = ${payors}.id AND ${CUBE}.clinic_id = ${payors}.clinic_id`,
+      relationship: `many_to_one`,
     },
     case_types: {
-      relationship: `many_to_one`,
       sql: `${CUBE}.case_type_id = ${case_types}.id AND ${CUBE}.clinic_id = ${case_types}.clinic_id`,
+      relationship: `many_to_one`,
     },
   },
 
@@ -185,59 +238,6 @@ cube(`counted_items`, {
       description: `Insurance Paid ÷ Total Billed as a ratio (0.5000 is half), rounded half away from zero to 4 decimals; empty when nothing was billed.`,
       sql: `${roundedQuotient(insurance_paid, total_billed, 4)}`,
       type: `number`,
-    },
-  },
-
-  pre_aggregations: {
-    // The counted items themselves, one row each (this cube's SQL, materialized), per month of
-    // service: every query no rollup can serve reads these instead of the host tables. That is the
-    // distinct counts (visits, patients, per-visit figures): a visit has items of several codes and
-    // providers, so its count cannot be added up from any grouped rollup; from item rows it is exact
-    // for every grouping and filter. The cube's SQL filters on FILTER_PARAMS.date_of_service so each
-    // partition holds its own month (server/cube-original-sql-partition-fix.ts makes Cube 1.7.43
-    // evaluate it with the partition's range); same refresh key and build range as the rollups.
-    visit_items: {
-      type: `original_sql`,
-      external: false,
-      time_dimension: date_of_service,
-      partition_granularity: `month`,
-      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
-      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
-      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
-      // A column of the materialized SQL, not a member: the table holds the SQL's own columns.
-      indexes: { by_clinic: { columns: ['clinic_id'] } },
-    },
-    // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
-    // and week/month trend of the report: each member the view offers, for every clinic. Tenant
-    // filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
-    // Day granularity only: Cube 1.7.43 also answers a range that is not whole months from a
-    // month-granularity rollup, with the whole months (measured: 8586 units instead of 8964).
-    usage_by_day: {
-      type: `rollup`,
-      external: false,
-      measures: [units_billed, total_billed, insurance_paid],
-      dimensions: [
-        clinic_id,
-        provider_id,
-        payor_id,
-        case_type_id,
-        service_codes.code,
-        service_codes.description,
-        service_codes.code_type,
-        service_codes.billing_type,
-        providers.name,
-        payor_name,
-        case_type,
-      ],
-      time_dimension: date_of_service,
-      granularity: `day`,
-      partition_granularity: `month`,
-      // One key per month of service: only the months whose own rows changed are rebuilt.
-      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
-      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
-      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
-      // Every query filters on the clinic: each partition is read through this index.
-      indexes: { by_clinic: { columns: [clinic_id] } },
     },
   },
 });

@@ -20,14 +20,8 @@ function bucketCase(received, served, pick) {
 }
 
 cube(`insurance_applications`, {
-  title: `Insurance payment applications`,
-  description: `One row per application of an insurance payment (payments.source = 'insurance') to a counted
-    item (an item of a purchase that is not void), takebacks included. The payment's date is
-    payments.received_on, the day the clinic received it.`,
-  public: false,
   // Short, so that pre-aggregation tables fit MySQL's 64-character names (schema + name + version suffix).
   sql_alias: `ins_apps`,
-
   sql: `
     SELECT pa.id, pa.clinic_id, pa.purchase_item_id, pa.amount, pm.received_on, p.purchased_on
     FROM payment_applications pa
@@ -36,10 +30,48 @@ cube(`insurance_applications`, {
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     WHERE pm.source = 'insurance' AND p.status <> 'void'`,
 
+  title: `Insurance payment applications`,
+  description: `One row per application of an insurance payment (payments.source = 'insurance') to a counted
+    item (an item of a purchase that is not void), takebacks included. The payment's date is
+    payments.received_on, the day the clinic received it.`,
+  public: false,
+
+  pre_aggregations: {
+    // The payment-maturity chart and its filters: insurance money by bucket and day of service.
+    maturity_by_day: {
+      type: `rollup`,
+      external: false,
+      measures: [insurance_paid],
+      dimensions: [
+        clinic_id,
+        days_to_payment,
+        days_to_payment_order,
+        counted_items.provider_id,
+        counted_items.payor_id,
+        counted_items.case_type_id,
+        counted_items.payor_name,
+        counted_items.case_type,
+        counted_items.service_codes.code,
+        counted_items.service_codes.code_type,
+        counted_items.service_codes.billing_type,
+        counted_items.providers.name,
+      ],
+      time_dimension: date_of_service,
+      granularity: `day`,
+      partition_granularity: `month`,
+      refresh_key: {
+        sql: `${visitChangesSql(FILTER_PARAMS.insurance_applications.date_of_service.filter('p.purchased_on'))}`,
+      },
+      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
+      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      indexes: { by_clinic: { columns: [clinic_id] } },
+    },
+  },
+
   joins: {
     counted_items: {
-      relationship: `many_to_one`,
       sql: `${CUBE}.purchase_item_id = ${counted_items}.id AND ${CUBE}.clinic_id = ${counted_items}.clinic_id`,
+      relationship: `many_to_one`,
     },
   },
 
@@ -83,38 +115,6 @@ cube(`insurance_applications`, {
       sql: `amount`,
       type: `sum`,
       format: `currency`,
-    },
-  },
-
-  pre_aggregations: {
-    // The payment-maturity chart and its filters: insurance money by bucket and day of service.
-    maturity_by_day: {
-      type: `rollup`,
-      external: false,
-      measures: [insurance_paid],
-      dimensions: [
-        clinic_id,
-        days_to_payment,
-        days_to_payment_order,
-        counted_items.provider_id,
-        counted_items.payor_id,
-        counted_items.case_type_id,
-        counted_items.payor_name,
-        counted_items.case_type,
-        counted_items.service_codes.code,
-        counted_items.service_codes.code_type,
-        counted_items.service_codes.billing_type,
-        counted_items.providers.name,
-      ],
-      time_dimension: date_of_service,
-      granularity: `day`,
-      partition_granularity: `month`,
-      refresh_key: {
-        sql: `${visitChangesSql(FILTER_PARAMS.insurance_applications.date_of_service.filter('p.purchased_on'))}`,
-      },
-      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
-      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
-      indexes: { by_clinic: { columns: [clinic_id] } },
     },
   },
 });
