@@ -15,7 +15,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // One chunk on purpose; its gzipped size is the budget, measured by scripts/measure-dashboard.ts.
+    // One chunk on purpose; its gzipped size is the budget, measured by scripts/bench/measure-dashboard.ts.
     chunkSizeWarningLimit: 1024,
   },
   server: {

@@ -4,7 +4,7 @@
  * the usage rollup (figures that add up) and from the visit_items partitions (with the distinct
  * counts) against the same queries on the host tables (the same model without its pre-aggregations).
  *
- *   node --import tsx test/bench/model-bench.ts [scale=1] [years=1]
+ *   node --import tsx scripts/bench/model-bench.ts [scale=1] [years=1]
  *
  * Uses the MariaDB at 127.0.0.1:3306 (database scu_model_bench, dropped at the end) and a DuckDB file
  * in the system's temp directory. Prints a Markdown table.
@@ -17,7 +17,7 @@ import { createApp, type RunningApp } from '../../server/app.js';
 import { PROJECT_ROOT, readConfig } from '../../server/config.js';
 import { seedDuckDb, seedMysql } from '../../server/db/seed/index.js';
 import { mintToken } from '../../server/security/tokens.js';
-import { MYSQL } from '../support/test-server.js';
+import { MYSQL } from '../../test/support/test-server.js';
 
 const scale = Number(process.argv[2] ?? 1);
 const years = Number(process.argv[3] ?? 1);

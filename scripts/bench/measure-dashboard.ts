@@ -6,7 +6,7 @@
  *     Chromium against the real server on localhost, each run in a fresh browser context (no HTTP
  *     cache), medians over several runs.
  *
- *   node --import tsx scripts/measure-dashboard.ts [--runs 7] [--db mysql|duckdb] [--no-build] [--json]
+ *   node --import tsx scripts/bench/measure-dashboard.ts [--runs 7] [--db mysql|duckdb] [--no-build] [--json]
  *
  * It builds the dashboard (NODE_ENV=production), seeds the demo data (scale 1) into a scratch MariaDB
  * database `scu_measure` (127.0.0.1:3306, root) or a temporary DuckDB file, starts the server with
@@ -20,10 +20,10 @@ import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import mysql from 'mysql2/promise';
 import { chromium, type Browser } from 'playwright-core';
-import { createApp, type RunningApp } from '../server/app.js';
-import { PROJECT_ROOT, readConfig } from '../server/config.js';
-import { DEFAULT_END_DATE, seedDuckDb, seedMysql } from '../server/db/seed/index.js';
-import { mintToken } from '../server/security/tokens.js';
+import { createApp, type RunningApp } from '../../server/app.js';
+import { PROJECT_ROOT, readConfig } from '../../server/config.js';
+import { DEFAULT_END_DATE, seedDuckDb, seedMysql } from '../../server/db/seed/index.js';
+import { mintToken } from '../../server/security/tokens.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     return;
   }
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`node --import tsx scripts/measure-dashboard.ts --db ${args.db}\` (${os.cpus().length} CPUs, headless Chromium, server on localhost, demo data scale 1):`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`node --import tsx scripts/bench/measure-dashboard.ts --db ${args.db}\` (${os.cpus().length} CPUs, headless Chromium, server on localhost, demo data scale 1):`,
     '',
     '| budget | limit | measured |',
     '|---|---|---|',

@@ -1,0 +1,129 @@
+/**
+ * The query suite: every page query for a small, the median and the largest clinic, through the API
+ * uncached (the request's `cache: 'no-cache'`: Cube 1.7.43 has no `renewQuery`; this makes its QueryCache
+ * run the SQL again, `forceNoCache`) and cached (the same query again), beside its two floors (floors.ts).
+ */
+import type mysql from 'mysql2/promise';
+import type { DateRange } from '../../dashboard/src/lib/clinic-calendar.js';
+import { defaultGrain } from '../../dashboard/src/lib/clinic-calendar.js';
+import { hostFloorSql, preAggregationSql, timeSql } from './floors.js';
+import { DEFAULT_VIEW, pageQueries, QUERY_LABELS, type QueryName } from './queries.js';
+import type { BenchServer } from './server.js';
+import { summarize, type Summary } from './stats.js';
+
+export interface ClinicInfo {
+  id: number;
+  name: string;
+  timezone: string;
+  items: number;
+  providers: number[];
+  payors: number[];
+}
+
+export interface QueryFigures {
+  name: QueryName;
+  label: string;
+  rows: number;
+  uncached: Summary;
+  cached: Summary;
+  hostSql: Summary;
+  preAggregationRead: Summary | null;
+  usedPreAggregations: string[];
+  errors: number;
+}
+
+export interface ClinicSuite {
+  which: 'small' | 'median' | 'largest';
+  clinic: ClinicInfo;
+  range: DateRange;
+  drillCode: string;
+  queries: QueryFigures[];
+  /** The API's totals equal the host SQL's (units, visits, billed, insurance paid). */
+  totalsAgree: boolean;
+  totalsDetail: string;
+}
+
+const NAMES: QueryName[] = ['clinic', 'main', 'totals', 'trend', 'topCodes', 'payorMix', 'maturity', 'heatmap', 'pivot', 'drill', 'drillTotals'];
+
+export async function runSuite(
+  server: BenchServer,
+  host: mysql.Connection,
+  preDb: mysql.Connection,
+  database: string,
+  which: ClinicSuite['which'],
+  clinic: ClinicInfo,
+  range: DateRange,
+  runs: number,
+  log: (line: string) => void,
+): Promise<ClinicSuite> {
+  const token = server.token({ clinic_id: clinic.id, role: 'owner' });
+  // The drill page opens the top code of the main table (the most units).
+  const top = await server.load(token, pageQueries(DEFAULT_VIEW, range, '').topCodes);
+  const drillCode = String(top.data[0]?.['service_code_usage.service_code'] ?? '');
+  const queries = pageQueries(DEFAULT_VIEW, range, drillCode);
+  const grain = defaultGrain(range);
+  const out: QueryFigures[] = [];
+  for (const name of NAMES) {
+    const query = queries[name];
+    const uncached: number[] = [];
+    const cached: number[] = [];
+    let errors = 0;
+    let last = await server.load(token, query); // warms the result cache and names the tables used
+    if (!last.ok) errors++;
+    for (let i = 0; i < runs; i++) {
+      const r = await server.load(token, query, { noCache: true });
+      if (r.ok) uncached.push(r.ms);
+      else errors++;
+    }
+    for (let i = 0; i < runs; i++) {
+      const r = await server.load(token, query);
+      if (r.ok) {
+        cached.push(r.ms);
+        last = r;
+      } else errors++;
+    }
+    const floor = hostFloorSql(name, { database, clinicId: clinic.id, range, drillCode }, grain);
+    const hostMs: number[] = [];
+    for (let i = 0; i < runs; i++) hostMs.push((await timeSql(host, floor.sql, floor.params)).ms);
+    let preMs: number[] | null = null;
+    const used = last.usedPreAggregations ?? {};
+    if (Object.keys(used).length > 0) {
+      const { sql, params } = await server.sql(token, query);
+      const direct = await preAggregationSql(preDb, `${database}_pre_aggregations`, sql, range);
+      preMs = [];
+      for (let i = 0; i < runs; i++) preMs.push((await timeSql(preDb, direct.sql, params)).ms);
+    }
+    const figures: QueryFigures = {
+      name,
+      label: QUERY_LABELS[name],
+      rows: last.data.length,
+      uncached: summarize(uncached),
+      cached: summarize(cached),
+      hostSql: summarize(hostMs),
+      preAggregationRead: preMs ? summarize(preMs) : null,
+      usedPreAggregations: Object.keys(used).map((n) => n.split('.').pop()!),
+      errors,
+    };
+    out.push(figures);
+    log(`  ${which} clinic ${clinic.id} ${name.padEnd(12)} uncached ${figures.uncached.median.toFixed(1)} ms, cached ${figures.cached.median.toFixed(1)} ms, ` +
+      `host SQL ${figures.hostSql.median.toFixed(1)} ms, pre-agg read ${figures.preAggregationRead?.median.toFixed(1) ?? 'n/a'} ms (${figures.rows} rows${errors ? `, ${errors} errors` : ''})`);
+  }
+
+  // The figures must be the same ones: API totals against the host SQL's.
+  const apiTotals = (await server.load(token, queries.totals)).data[0] ?? {};
+  const floor = hostFloorSql('totals', { database, clinicId: clinic.id, range, drillCode }, grain);
+  const hostTotals = (await timeSql(host, floor.sql, floor.params)).rows[0] ?? {};
+  const pairs: [string, string][] = [['units_billed', 'units'], ['visits_used', 'visits'], ['total_billed', 'billed'], ['insurance_paid', 'paid']];
+  const diffs = pairs
+    .map(([api, sql]) => [api, String(apiTotals[`service_code_usage.${api}`] ?? '0'), String(hostTotals[sql] ?? '0')] as const)
+    .filter(([, a, b]) => Number(a) !== Number(b));
+  return {
+    which,
+    clinic,
+    range,
+    drillCode,
+    queries: out,
+    totalsAgree: diffs.length === 0,
+    totalsDetail: diffs.length ? diffs.map(([n, a, b]) => `${n}: API ${a} vs SQL ${b}`).join('; ') : 'units, visits, billed and insurance paid equal',
+  };
+}
