@@ -1,4 +1,4 @@
-# The Service Code Usage server: real Cube (JS mode, see server/cube-without-native.ts) + the built dashboard.
+# The Service Code Usage server: real Cube (JS mode, see server/cube/js-mode.ts) + the built dashboard.
 FROM node:20-bookworm-slim
 WORKDIR /app
 # Cube Store's postinstall downloads a binary; Cube Store is not used (pre-aggregations live in MySQL).

@@ -12,13 +12,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import type { ServerConfig } from './config.js';
-import {
-  JsCubejsServerCore,
-  SUPPORTED_CUBE_VERSION,
-  assertSupportedCubeVersion,
-  nativeModuleAvailable,
-  selectJsPlanner,
-} from './cube-without-native.js';
+import { JsCubejsServerCore, selectJsPlanner } from './cube/js-mode.js';
+import { SUPPORTED_CUBE_VERSION, assertSupportedCubeVersion, nativeModuleAvailable } from './cube/version.js';
 import { installOriginalSqlPartitionFix } from './cube/patches/original-sql-partition-fix.js';
 import { installPartitionRangeFix } from './cube/patches/partition-range-fix.js';
 import { serveDashboard } from './dashboard-static.js';

@@ -8,7 +8,7 @@
  * text for the value, which keeps the column's scale. Every other type is converted by the driver's
  * own converters. Pre-aggregations are built inside DuckDB and never pass through here.
  *
- * The driver's version is pinned with Cube's (server/cube-without-native.ts checks it); this file is
+ * The driver's version is pinned with Cube's (server/cube/version.ts checks it); this file is
  * checked by test/unit/model/duckdb-exact-decimals.test.ts against the installed driver.
  */
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';

@@ -7,7 +7,7 @@
  * replay. Here each driver counts its running queries and streams, and `release()` waits until none
  * runs (at most RELEASE_WAIT_MS) before Cube's own release closes the instance cleanly.
  *
- * The driver's version is pinned with Cube's (server/cube-without-native.ts checks it).
+ * The driver's version is pinned with Cube's (server/cube/version.ts checks it).
  */
 import type * as DuckDBDriverModule from '@cubejs-backend/duckdb-driver';
 import { createRequire } from 'node:module';

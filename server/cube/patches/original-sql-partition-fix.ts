@@ -21,7 +21,7 @@
  *
  * Both are patched for partitioned `original_sql` only (rollups are built correctly): the SQL and the
  * refresh key are evaluated in the partition's sub-query and assembled with that sub-query's own
- * allocator. The version is pinned with Cube's (server/cube-without-native.ts); the unit test
+ * allocator. The version is pinned with Cube's (server/cube/version.ts); the unit test
  * test/unit/model/cube-original-sql-partition-fix.test.ts shows the bug on the installed compiler
  * first, so an upgrade that fixes it fails there and the patch can go.
  */

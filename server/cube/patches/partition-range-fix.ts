@@ -13,7 +13,7 @@
  *
  * Here `buildRange` keeps the intersection's start (the partitions picked are the same) and the data's
  * own end, so only the true end of the data clips the last partition, as the scheduled refresh does.
- * The version is pinned with Cube's (server/cube-without-native.ts); test/unit/model checks this
+ * The version is pinned with Cube's (server/cube/version.ts); test/unit/model checks this
  * against the installed orchestrator.
  */
 import type * as QueryOrchestratorModule from '@cubejs-backend/query-orchestrator';

@@ -9,7 +9,7 @@ import type * as SchemaCompilerModule from '@cubejs-backend/schema-compiler';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { installOriginalSqlPartitionFix } from '../../../server/cube/patches/original-sql-partition-fix.js';
-import { JsOnlyNativeInstance } from '../../../server/cube-without-native.js';
+import { JsOnlyNativeInstance } from '../../../server/cube/js-mode.js';
 
 const { compile, MysqlQuery, QueryFactory } = createRequire(import.meta.url)('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;
 
