@@ -1,4 +1,7 @@
-// A JavaScript cube (like the fact cubes) for its rollup's refresh key, shared from model/shared/sql.js.
+// JavaScript, not YAML (like counted_items and insurance_applications): it imports from
+// model/shared/sql.js, which YAML cannot. The labels rollup's refresh key is a fingerprint of the
+// clinics rows made by tableFingerprint, the helper that also fingerprints the names in the other
+// pre-aggregations' keys.
 import { tableFingerprint } from './shared/sql'; // Cube resolves './' from the model root
 
 cube(`clinics`, {

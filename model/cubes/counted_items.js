@@ -1,5 +1,7 @@
-// A JavaScript cube (the others are YAML) because its derived figures share one exact-rounding
-// helper, and its pre-aggregations one refresh-key query, from model/shared/sql.js.
+// JavaScript, not YAML (one of three, with insurance_applications and clinics): it imports from
+// model/shared/sql.js, which YAML cannot. Its five derived measures use the exact-rounding helper
+// (roundedQuotient); its pre-aggregations use the per-month refresh-key query and the build range
+// (visitChangesSql, FIRST/LAST_DATE_OF_SERVICE_SQL) that insurance_applications uses too.
 import {
   FIRST_DATE_OF_SERVICE_SQL,
   LAST_DATE_OF_SERVICE_SQL,
@@ -46,8 +48,8 @@ cube(`counted_items`, {
     // distinct counts (visits, patients, per-visit figures): a visit has items of several codes and
     // providers, so its count cannot be added up from any grouped rollup; from item rows it is exact
     // for every grouping and filter. The cube's SQL filters on FILTER_PARAMS.date_of_service so each
-    // partition holds its own month (server/cube-original-sql-partition-fix.ts makes Cube 1.7.43
-    // evaluate it with the partition's range); same refresh key and build range as the rollups.
+    // partition holds its own month (the server's original-sql-partition-fix patch makes Cube
+    // 1.7.43 evaluate it with the partition's range); same refresh key and build range as the rollups.
     visit_items: {
       type: `original_sql`,
       external: false,
@@ -60,7 +62,7 @@ cube(`counted_items`, {
       indexes: { by_clinic: { columns: ['clinic_id'] } },
     },
     // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
-    // and week/month trend of the report: each member the view offers, for every clinic. Tenant
+    // and week/month trend of the report: by each dimension the view offers, for every clinic. Tenant
     // filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
     // Day granularity only: Cube 1.7.43 also answers a range that is not whole months from a
     // month-granularity rollup, with the whole months (measured: 8586 units instead of 8964).

@@ -1,4 +1,7 @@
-// A JavaScript cube (like counted_items) to share the refresh-key query of model/shared/sql.js.
+// JavaScript, not YAML (like counted_items and clinics): it imports from model/shared/sql.js, which
+// YAML cannot. maturity_by_day uses the per-month refresh-key query and the build range
+// (visitChangesSql, FIRST/LAST_DATE_OF_SERVICE_SQL) of counted_items' pre-aggregations, so a month's
+// key is the identical query for all three. bucketCase builds both bucket dimensions from one list.
 import { FIRST_DATE_OF_SERVICE_SQL, LAST_DATE_OF_SERVICE_SQL, visitChangesSql } from './shared/sql'; // Cube resolves './' from the model root
 
 const BUCKETS = [

@@ -1,4 +1,6 @@
-// SQL shared by the fact cubes. Plain SQL that reads the same on MySQL/MariaDB and DuckDB.
+// SQL shared by the three JavaScript cubes: counted_items (roundedQuotient, visitChangesSql, the build
+// range), insurance_applications (visitChangesSql, the build range) and clinics (tableFingerprint).
+// YAML cubes cannot import it. Plain SQL that reads the same on MySQL/MariaDB and DuckDB.
 
 /**
  * round(a / b, places), half away from zero, as an exact DECIMAL(20, places); NULL when b is 0.
