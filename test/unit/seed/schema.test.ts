@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HOST_TABLE_COLUMNS, HOST_TABLES, hostSchemaPath, hostSchemaStatements, readHostSchema, splitSqlStatements } from '../../../server/db/seed/index.js';
 
+/** The project's own copy of the host schema contract, which records the DDL's SHA-256. */
+const CONTRACT_DOC = fileURLToPath(new URL('../../../docs/host-database.md', import.meta.url));
+/** The host system's original, present beside the project on developers' machines, absent on a clean clone. */
 const SHARED_DDL = fileURLToPath(new URL('../../../../shared/host-database.sql', import.meta.url));
 
 interface Column {
@@ -71,6 +75,15 @@ function duckTypeFor(mysqlType: string): string | RegExp {
 }
 
 describe('host schema files', () => {
+  it('the MySQL DDL has the SHA-256 that docs/host-database.md records (runs everywhere)', () => {
+    const doc = readFileSync(CONTRACT_DOC, 'utf8');
+    const recorded = /^DDL: server\/db\/host-schema\.mysql\.sql, sha256 `([0-9a-f]{64})`$/m.exec(doc)?.[1];
+    expect(recorded, 'docs/host-database.md has no "DDL: server/db/host-schema.mysql.sql, sha256 `…`" line').toBeDefined();
+    const actual = createHash('sha256').update(readFileSync(hostSchemaPath('mysql'))).digest('hex');
+    expect(actual).toBe(recorded);
+  });
+
+  // An extra check where the host system's original is at hand; the hash above is the one that always runs.
   it.skipIf(!existsSync(SHARED_DDL))('the MySQL DDL is byte-for-byte the shared host-database.sql', () => {
     expect(readHostSchema('mysql')).toBe(readFileSync(SHARED_DDL, 'utf8'));
   });
