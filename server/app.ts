@@ -3,25 +3,26 @@
  * express app. `createApp` is what tests load; server/main.ts only starts it.
  */
 import type * as ServerCoreModule from '@cubejs-backend/server-core';
-// Cube's WebSocket server is not re-exported by the package index; the path is pinned with Cube's version.
-import { WebSocketServer } from '@cubejs-backend/server/dist/src/websocket-server.js';
 import express from 'express';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import type { ServerConfig } from './config.js';
 import { JsCubejsServerCore, selectJsPlanner } from './cube/js-mode.js';
+import { nextOrchestratorId } from './cube/orchestrator-id.js';
+import { installCubePatches } from './cube/patches/index.js';
+import {
+  apiGatewayOf,
+  attachWebSocketServer,
+  markDefaultDataSourceSeen,
+  runScheduledRefreshPass,
+} from './cube/private-api.js';
 import { SUPPORTED_CUBE_VERSION, assertSupportedCubeVersion, nativeModuleAvailable } from './cube/version.js';
-import { installOriginalSqlPartitionFix } from './cube/patches/original-sql-partition-fix.js';
-import { installPartitionRangeFix } from './cube/patches/partition-range-fix.js';
 import { serveDashboard } from './dashboard-static.js';
-import { installDuckDbExactDecimals } from './cube/patches/duckdb-exact-decimals.js';
-import { installDuckDbQuietRelease } from './cube/patches/duckdb-quiet-release.js';
+import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './security/http-security.js';
 import { JwksKeys } from './security/jwks.js';
-import { nextOrchestratorId } from './cube/orchestrator-id.js';
 import { installQueryGuard } from './security/query-guard.js';
 import { scopeQuery } from './security/query-rewrite.js';
 import { redactLogParams } from './security/security-log.js';
@@ -138,14 +139,8 @@ function logCubeEvent(message: string, params: Record<string, unknown>): void {
 
 export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
   assertSupportedCubeVersion();
-  // Cube 1.7.43 patched, each explained in its file: DuckDB returns decimals with their scale
-  // (duckdb-exact-decimals.ts) and closes only when no query runs (duckdb-quiet-release.ts); a
-  // partition built for a query holds the whole partition (cube-partition-range-fix.ts), and a
-  // partitioned original_sql its own month (cube-original-sql-partition-fix.ts).
-  installDuckDbExactDecimals();
-  installDuckDbQuietRelease();
-  installPartitionRangeFix();
-  installOriginalSqlPartitionFix();
+  // Cube 1.7.43 patched (DuckDB decimals and release, partition ranges): server/cube/patches/.
+  installCubePatches();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {
     throw new Error('SCU_CUBE_MODE=native, but @cubejs-backend/native cannot be loaded on this machine');
@@ -172,13 +167,12 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   // Before Cube's routes: in production mode Cube answers `GET /` with its own placeholder page.
   serveDashboard(app, config.dashboardDir);
   await core.initApp(app);
-  installQueryGuard((core as unknown as { apiGateway(): Parameters<typeof installQueryGuard>[0] }).apiGateway());
+  installQueryGuard(apiGatewayOf(core));
 
   const server = http.createServer(app);
   // Cube sizes WebSocket messages by this variable (default 50mb); REST bodies are bounded in http-security.ts.
   process.env.CUBEJS_MAX_REQUEST_SIZE ??= `${MAX_REQUEST_BYTES / 1024}kb`;
-  const sockets = new WebSocketServer(core, {});
-  sockets.initServer(server);
+  const sockets = attachWebSocketServer(core, server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, '0.0.0.0', () => resolve());
@@ -190,7 +184,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     info,
     core,
     async refreshRollups() {
-      await (core as unknown as { handleScheduledRefreshInterval(options: object): Promise<unknown> }).handleScheduledRefreshInterval({});
+      await runScheduledRefreshPass(core);
     },
     async close() {
       await sockets.close();
@@ -204,10 +198,8 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       await core.beforeShutdown();
       // Cube 1.7.43 releases only the data sources an orchestrator has marked as seen, and nothing
       // marks one: without this the MySQL pools outlive the server and DuckDB is never checkpointed
-      // (DuckDB waits for its running queries first: duckdb-quiet-release.ts).
-      const orchestrators = (core as unknown as { orchestratorStorage: { storage: Map<string, { addDataSeenSource(ds: string): void }> } })
-        .orchestratorStorage.storage;
-      for (const orchestrator of orchestrators.values()) orchestrator.addDataSeenSource('default');
+      // (DuckDB waits for its running queries first: server/cube/patches/duckdb-quiet-release.ts).
+      markDefaultDataSourceSeen(core);
       await core.shutdown();
     },
   };

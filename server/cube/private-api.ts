@@ -1,0 +1,39 @@
+/**
+ * Every reach of server/app.ts into Cube's private or undocumented API, each behind a named, typed
+ * function: what the app relies on beyond Cube's documented options is listed here, in one file, and
+ * a Cube upgrade that changes one of them breaks here. They are written for the pinned version
+ * (version.ts checks it). The patches' own reaches stay in server/cube/patches/, typed there.
+ */
+import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
+// Cube's WebSocket server is not re-exported by the package index; the path is pinned with Cube's version.
+import { WebSocketServer } from '@cubejs-backend/server/dist/src/websocket-server.js';
+import type * as ServerCoreModule from '@cubejs-backend/server-core';
+import type http from 'node:http';
+
+type ApiGateway = ApiGatewayModule.ApiGateway;
+type CubejsServerCore = ServerCoreModule.CubejsServerCore;
+
+/** The core's REST/WebSocket gateway, made by `initApp` (`apiGateway()` is protected in Cube). */
+export function apiGatewayOf(core: CubejsServerCore): ApiGateway {
+  return (core as unknown as { apiGateway(): ApiGateway }).apiGateway();
+}
+
+/** Runs one pass of Cube's refresh scheduler now, as its timer does (`handleScheduledRefreshInterval`). */
+export async function runScheduledRefreshPass(core: CubejsServerCore): Promise<void> {
+  await (core as unknown as { handleScheduledRefreshInterval(options: object): Promise<unknown> }).handleScheduledRefreshInterval({});
+}
+
+/** Marks the `default` data source as seen on every orchestrator the core made, so that
+ * `core.shutdown()` releases its driver (the orchestrators live in the protected `orchestratorStorage`). */
+export function markDefaultDataSourceSeen(core: CubejsServerCore): void {
+  const orchestrators = (core as unknown as { orchestratorStorage: { storage: Map<string, { addDataSeenSource(ds: string): void }> } })
+    .orchestratorStorage.storage;
+  for (const orchestrator of orchestrators.values()) orchestrator.addDataSeenSource('default');
+}
+
+/** Cube's WebSocket transport (subscriptions included) on the given HTTP server. */
+export function attachWebSocketServer(core: CubejsServerCore, server: http.Server): WebSocketServer {
+  const sockets = new WebSocketServer(core, {});
+  sockets.initServer(server);
+  return sockets;
+}
