@@ -3,7 +3,7 @@
  *
  * The no-native adapter (server/cube/js-mode.ts, finalize-result.ts) and the patches
  * (server/cube/patches/) reach into Cube's internals as they are in exactly this version: any other
- * version fails at start.
+ * version of a package they touch, a driver included, fails at start.
  */
 import { createRequire } from 'node:module';
 
@@ -12,7 +12,11 @@ export const SUPPORTED_CUBE_VERSION = '1.7.43';
 
 const require = createRequire(import.meta.url);
 
-/** Versions of the Cube packages actually installed, read from their package.json files. */
+/**
+ * Versions of the Cube packages actually installed, read from their package.json files: every package
+ * the adapter, server/cube/private-api.ts or a patch touches, the database drivers included (the DuckDB
+ * patches replace driver methods; both drivers are built on base-driver and released by app.ts's close).
+ */
 export function installedCubeVersions(): Record<string, string> {
   const names = [
     '@cubejs-backend/server',
@@ -20,7 +24,11 @@ export function installedCubeVersions(): Record<string, string> {
     '@cubejs-backend/api-gateway',
     '@cubejs-backend/schema-compiler',
     '@cubejs-backend/query-orchestrator',
+    '@cubejs-backend/shared',
     '@cubejs-backend/native',
+    '@cubejs-backend/base-driver',
+    '@cubejs-backend/duckdb-driver',
+    '@cubejs-backend/mysql-driver',
   ];
   return Object.fromEntries(
     names.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]),
