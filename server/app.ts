@@ -33,7 +33,7 @@ const { CubejsServerCore: StockCubejsServerCore } = createRequire(import.meta.ur
 ) as typeof ServerCoreModule;
 
 /** What GET /cubejs-api/v1/info (no token needed) and the start-up line report. */
-export interface ServerInfo {
+interface ServerInfo {
   name: 'service-code-usage';
   cubeVersion: string;
   mode: 'js' | 'native';

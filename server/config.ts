@@ -18,9 +18,9 @@ export class ConfigError extends Error {
   }
 }
 
-export type CubeMode = 'js' | 'native';
+type CubeMode = 'js' | 'native';
 
-export type DatabaseConfig =
+type DatabaseConfig =
   | { type: 'duckdb'; databasePath: string; demo: boolean }
   | { type: 'mysql'; host: string; port: number; database: string; user: string; password: string };
 
@@ -46,7 +46,7 @@ export interface ServerConfig {
   security: SecurityConfig;
 }
 
-export interface SecurityConfig {
+interface SecurityConfig {
   /** Portal origins allowed to call the API from a browser (CORS) and to frame the dashboard. */
   allowedOrigins: string[];
   /** Longest token lifetime accepted (exp minus iat), in seconds. */

@@ -15,7 +15,7 @@ const { UserError } = require('@cubejs-backend/api-gateway') as typeof ApiGatewa
 const { ResultMultiWrapper, ResultWrapper } = require('@cubejs-backend/native') as typeof NativeModule;
 type UserError = ApiGatewayModule.UserError;
 
-export type ResponsePrimitive = null | boolean | number | string | unknown[] | Record<string, unknown>;
+type ResponsePrimitive = null | boolean | number | string | unknown[] | Record<string, unknown>;
 
 /** What `ResultWrapper.getTransformData()` carries (Cube's TransformDataRequest). */
 export interface TransformDataRequest {
@@ -26,16 +26,16 @@ export interface TransformDataRequest {
   resType?: 'default' | 'compact';
 }
 
-export type QueryType = 'regularQuery' | 'compareDateRangeQuery' | 'blendingQuery';
+type QueryType = 'regularQuery' | 'compareDateRangeQuery' | 'blendingQuery';
 
-export interface QueryTimeDimension {
+interface QueryTimeDimension {
   dimension: string;
   dateRange?: string[];
   compareDateRange?: unknown;
   granularity?: string;
 }
 
-export interface NormalizedQuery {
+interface NormalizedQuery {
   measures?: unknown[];
   dimensions?: unknown[];
   timeDimensions?: QueryTimeDimension[];
@@ -61,7 +61,7 @@ export interface ColumnarRows {
   columns: ResponsePrimitive[][];
 }
 
-export type TransformedData =
+type TransformedData =
   | Record<string, ResponsePrimitive>[]
   | { members: string[]; dataset: ResponsePrimitive[][] };
 
@@ -306,7 +306,7 @@ function publicAnnotation(annotation: Record<string, Record<string, Record<strin
 }
 
 /** One query's final JSON object, as Cube's `getFinalQueryResult` builds it. */
-export function finalizeResultData(
+function finalizeResultData(
   root: Record<string, unknown>,
   request: TransformDataRequest,
   rows: ColumnarRows,

@@ -64,7 +64,7 @@ export class JsOnlyNativeInstance {
   }
 }
 
-export class JsCompilerApi extends CompilerApi {
+class JsCompilerApi extends CompilerApi {
   // Cube's declared return type is its NativeInstance; ours has the two methods the compiler calls.
   override createNativeInstance(): never {
     return new JsOnlyNativeInstance() as never;
@@ -112,7 +112,7 @@ class SqlApiUnavailable {
 type LoadRequest = Parameters<ApiGateway['load']>[0];
 type ResultFn = (message: unknown, extra?: { status: number }) => unknown;
 
-export class JsApiGateway extends ApiGateway {
+class JsApiGateway extends ApiGateway {
   override createSQLServerInstance(): never {
     return new SqlApiUnavailable() as never;
   }

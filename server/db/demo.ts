@@ -8,7 +8,7 @@ import path from 'node:path';
 import { seedDuckDb } from './seed/index.js';
 
 /** The demo data: deterministic, so every newcomer sees the same clinics (README lists them). */
-export const DEMO_SEED = 20240101;
+const DEMO_SEED = 20240101;
 
 /** Creates the demo DuckDB file unless it exists. The seeder writes a new file under a temporary
  * name and renames it when complete, so an interrupted first start leaves nothing later starts trust. */

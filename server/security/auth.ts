@@ -30,7 +30,7 @@ export class AuthError extends CubejsHandlerError {
 }
 
 /** Seconds a token's `iat` may lie in the future (clocks of portal and server differ a little). */
-export const CLOCK_SKEW_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 60;
 
 function positiveId(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;

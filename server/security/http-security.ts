@@ -6,7 +6,7 @@
  */
 import express from 'express';
 
-export interface HttpSecurityOptions {
+interface HttpSecurityOptions {
   /** Origins (scheme://host[:port]) of the portals that embed the dashboard or call the API. */
   allowedOrigins: readonly string[];
   /** Largest accepted request body, in bytes. */
@@ -34,7 +34,7 @@ const CLOSED_ROUTES = [
 ];
 
 /** The CSP directive that says who may frame our pages: this server and the portals. */
-export function frameAncestors(allowedOrigins: readonly string[]): string {
+function frameAncestors(allowedOrigins: readonly string[]): string {
   return `frame-ancestors ${["'self'", ...allowedOrigins].join(' ')}`;
 }
 

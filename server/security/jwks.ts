@@ -5,7 +5,7 @@
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
-export interface JwksOptions {
+interface JwksOptions {
   /** Give up on the endpoint after this long. */
   fetchTimeoutMs?: number;
   /** Keys are trusted this long before a fetch refreshes them. */
@@ -17,7 +17,7 @@ export interface JwksOptions {
   now?: () => number;
 }
 
-export class JwksError extends Error {
+class JwksError extends Error {
   override name = 'JwksError';
 }
 

@@ -17,7 +17,7 @@ const { UserError, CubejsHandlerError } = require('@cubejs-backend/api-gateway')
 type ApiGateway = ApiGatewayModule.ApiGateway;
 
 /** Bounds on one request; generous for any dashboard, tight enough that no query is a weapon. */
-export interface QueryLimits {
+interface QueryLimits {
   /** Largest `limit` (Cube's CUBEJS_DB_QUERY_LIMIT; above it stock Cube answers 500). */
   maxRowLimit: number;
   maxOffset: number;
@@ -33,7 +33,7 @@ export interface QueryLimits {
   maxValueLength: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxRowLimit: 50_000,
   maxOffset: 10_000_000,
   maxQueriesPerRequest: 12,
@@ -44,9 +44,9 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxValueLength: 1000,
 };
 
-export type MemberKind = 'measure' | 'dimension' | 'segment';
+type MemberKind = 'measure' | 'dimension' | 'segment';
 
-export interface CatalogMember {
+interface CatalogMember {
   kind: MemberKind;
   /** Cube's member type: number, string, time, boolean (measures: number, string, time, boolean). */
   type: string;
@@ -55,7 +55,7 @@ export interface CatalogMember {
 }
 
 /** What a request may name: the visible members of the views that have a row-level scope. */
-export interface QueryCatalog {
+interface QueryCatalog {
   members: Map<string, CatalogMember>;
   /** Visible views without a scope in VIEW_SCOPES: named in a clearer error. */
   unscopedViews: Set<string>;

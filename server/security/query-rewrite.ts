@@ -12,7 +12,7 @@ import { AuthError, ROLES, assertTokenCurrent, type SecurityContext } from './au
 
 const { UserError } = createRequire(import.meta.url)('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
 
-export interface ViewScope {
+interface ViewScope {
   /** Member holding the clinic id; always filtered to the token's clinic. */
   clinic: string;
   /** Member holding the rendering provider; filtered for the `provider` role. Absent: the view holds
@@ -52,12 +52,12 @@ export function membersOfQuery(query: Query): Set<string> {
   return members;
 }
 
-export function viewsOfQuery(query: Query): Set<string> {
+function viewsOfQuery(query: Query): Set<string> {
   return new Set([...membersOfQuery(query)].map((m) => m.split('.')[0]!));
 }
 
 /** The filters that confine a query on `view` to what the token may see. */
-export function scopeFilters(view: string, security: SecurityContext): unknown[] {
+function scopeFilters(view: string, security: SecurityContext): unknown[] {
   const scope = VIEW_SCOPES[view];
   if (!scope) throw new UserError(`'${view}' is not a queryable view. Query the public views listed by /meta`);
   const filters: unknown[] = [{ member: scope.clinic, operator: 'equals', values: [String(security.clinic_id)] }];

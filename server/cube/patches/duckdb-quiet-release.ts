@@ -15,7 +15,7 @@ import { firstPatch } from '../patch-once.js';
 
 const { DuckDBDriver } = createRequire(import.meta.url)('@cubejs-backend/duckdb-driver') as typeof DuckDBDriverModule;
 
-export const RELEASE_WAIT_MS = 10_000;
+const RELEASE_WAIT_MS = 10_000;
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 interface CountedDriver {
