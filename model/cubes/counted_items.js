@@ -27,7 +27,7 @@ cube(`counted_items`, {
     FROM purchase_items pi
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
-    WHERE p.status <> 'void' AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on')}`,
+    WHERE p.status != 'void' AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on')}`,
 
   title: `Counted items`,
   description: `One row per counted item (host-database.md): a purchase_items row whose purchase is not

@@ -31,7 +31,7 @@ cube(`insurance_applications`, {
     JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
     JOIN purchase_items pi ON pi.id = pa.purchase_item_id AND pi.clinic_id = pa.clinic_id
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
-    WHERE pm.source = 'insurance' AND p.status <> 'void'`,
+    WHERE pm.source = 'insurance' AND p.status != 'void'`,
 
   title: `Insurance payment applications`,
   description: `One row per application of an insurance payment (payments.source = 'insurance') to a counted
