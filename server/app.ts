@@ -11,15 +11,19 @@ import path from 'node:path';
 import type { ServerConfig } from './config.js';
 import { JsCubejsServerCore, selectJsPlanner } from './cube/js-mode.js';
 import { nextOrchestratorId } from './cube/orchestrator-id.js';
+import { ModelRepository } from './cube/model-repository.js';
 import { installCubePatches } from './cube/patches/index.js';
 import {
   apiGatewayOf,
   attachWebSocketServer,
   markDefaultDataSourceSeen,
   runScheduledRefreshPass,
+  sourceDriverOf,
 } from './cube/private-api.js';
 import { SUPPORTED_CUBE_VERSION, assertSupportedCubeVersion, nativeModuleAvailable } from './cube/version.js';
 import { serveDashboard } from './dashboard-static.js';
+import { ChangeTracker } from './refresh/change-tracker.js';
+import { startRefreshLoop } from './refresh/refresh-loop.js';
 import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './security/http-security.js';
 import { JwksKeys } from './security/jwks.js';
@@ -74,29 +78,37 @@ function driverConfig(config: ServerConfig) {
 }
 
 function coreOptions(config: ServerConfig, apiSecret: string) {
+  // Cube's FileRepository reads a path relative to the working directory (an absolute one finds nothing).
+  const schemaPath = path.relative(process.cwd(), config.modelDir) || '.';
+  const repository = new ModelRepository(schemaPath, config.changeLogSchema);
   // Distinct per app in this process, even across module instances (see contextToOrchestratorId).
   const orchestratorId = nextOrchestratorId(config.database.type);
   return {
     driverFactory: () => driverConfig(config),
     apiSecret,
-    schemaPath: path.relative(process.cwd(), config.modelDir) || '.',
+    schemaPath,
+    // The model's files, with model/shared/deployment.js written from this configuration.
+    repositoryFactory: () => repository,
     devServer: false,
     telemetry: false,
     // Cube Store needs the native module: cache, queue and pre-aggregations stay in memory / the source DB.
     cacheAndQueueDriver: 'memory' as const,
     preAggregationsSchema: config.preAggregationsSchema,
     // --- Pre-aggregations (model/, docs/model.md): built and kept fresh by this very instance. ---
-    // Without a scheduler, Cube in production (NODE_ENV=production) treats an API instance as
-    // "externalRefresh": it never builds a rollup and fails queries on partitions nobody built. This
-    // instance is its own refresh worker: every refreshKeyEverySeconds it re-reads each partition's
-    // refresh key (one per month of service) and rebuilds the partitions whose key changed; queries
-    // may also build a missing partition themselves (externalRefresh: false), whatever NODE_ENV says.
-    scheduledRefreshTimer: config.refreshKeyEverySeconds,
-    // Queries always run in UTC (query-rewrite.ts), so rollups are built for UTC only.
+    // Cube's own timer is off: server/refresh/refresh-loop.ts runs Cube's refresh pass right after the
+    // change tracker, so a pass reads the months the tracker has just bumped. Without a scheduler, Cube
+    // in production (NODE_ENV=production) would treat this instance as "externalRefresh": it would
+    // never build a partition and would fail queries on partitions nobody built; queries here may build
+    // a missing partition themselves (externalRefresh: false), whatever NODE_ENV says.
+    scheduledRefreshTimer: false,
+    // Queries always run in UTC (security/query-rewrite.ts), so rollups are built for UTC only.
     scheduledRefreshTimeZones: ['UTC'],
     orchestratorOptions: {
-      // A refresh key result is trusted for at most this long (Cube's default: the key's own `every`).
-      queryCacheOptions: { refreshKeyRenewalThreshold: config.refreshKeyEverySeconds },
+      queryCacheOptions: {
+        // A refresh key result is trusted for at most this long (Cube's default: the key's own `every`).
+        refreshKeyRenewalThreshold: config.refreshKeyEverySeconds,
+        queueOptions: { concurrency: config.queryConcurrency },
+      },
       preAggregationsOptions: { externalRefresh: false },
     },
     // Cube's in-memory queue and cache are module-level maps keyed by the orchestrator id (default
@@ -124,6 +136,11 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
     },
     logger: (message: string, params: Record<string, unknown>) => logCubeEvent(message, params),
   };
+}
+
+/** The refresh loop's lines (what changed, what it cost the database), as one JSON line each. */
+function logRefreshEvent(event: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level: event.error ? 'error' : 'info', ...event })}\n`);
 }
 
 /** Cube logs every request; keep errors and warnings, as one JSON line each. */
@@ -168,6 +185,21 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   serveDashboard(app, config.dashboardDir);
   await core.initApp(app);
   installQueryGuard(apiGatewayOf(core));
+  // Every partition's refresh key reads the change tracker's log: it exists before the first query.
+  const driver = await sourceDriverOf(core);
+  const tracker = new ChangeTracker({
+    dialect: config.database.type,
+    schema: config.changeLogSchema,
+    run: (sql) => driver.query(sql, []),
+    reconcileEverySeconds: config.reconcileEverySeconds,
+  });
+  await tracker.ensureTables();
+  const refreshLoop = startRefreshLoop({
+    everySeconds: config.refreshKeyEverySeconds,
+    tracker,
+    refreshPreAggregations: () => runScheduledRefreshPass(core),
+    log: logRefreshEvent,
+  });
 
   const server = http.createServer(app);
   // Cube sizes WebSocket messages by this variable (default 50mb); REST bodies are bounded in http-security.ts.
@@ -184,9 +216,10 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     info,
     core,
     async refreshRollups() {
-      await runScheduledRefreshPass(core);
+      await refreshLoop.runOnce();
     },
     async close() {
+      await refreshLoop.stop();
       await sockets.close();
       // Graceful: stop accepting, let requests in flight finish (at most 5 s), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -32,6 +32,9 @@ export interface ServerConfig {
   database: DatabaseConfig;
   /** Schema (MySQL database) where Cube writes pre-aggregation tables. */
   preAggregationsSchema: string;
+  /** Schema of the change tracker's log and state, beside the pre-aggregations: `<that>_changes`. Not
+   * inside it: Cube drops every table of the pre-aggregations schema that is not one of its own. */
+  changeLogSchema: string;
   /** Directory with the built dashboard, served at `/`. */
   dashboardDir: string;
   /** Directory of the data model (model/cubes, model/views). */
@@ -40,8 +43,13 @@ export interface ServerConfig {
   demoScale: number;
   /** Data directory for demo files (DuckDB database, generated secret). */
   dataDir: string;
-  /** Seconds between refresh-key checks (freshness bound is promised from this; README). */
+  /** Seconds between refresh passes: the change tracker, then Cube's refresh keys (the freshness bound
+   * is promised from this; README). */
   refreshKeyEverySeconds: number;
+  /** Seconds between the change tracker's reconciliations (deletes, in-place edits); 0 never. */
+  reconcileEverySeconds: number;
+  /** Queries Cube runs on the source database at once (Cube's CUBEJS_CONCURRENCY). */
+  queryConcurrency: number;
   /** Embedding security (docs/security.md). */
   security: SecurityConfig;
 }
@@ -191,6 +199,9 @@ export function readConfig(env: Env = process.env): ServerConfig {
   if (!IDENTIFIER.test(preAggregationsSchema)) {
     throw new ConfigError('CUBEJS_PRE_AGGREGATIONS_SCHEMA', `must be a plain identifier, got "${preAggregationsSchema}"`);
   }
+  if (preAggregationsSchema.length > 56) {
+    throw new ConfigError('CUBEJS_PRE_AGGREGATIONS_SCHEMA', 'must be at most 56 characters (the change log lives in "<it>_changes")');
+  }
 
   return {
     // 0 asks the OS for a free port (tests).
@@ -199,11 +210,16 @@ export function readConfig(env: Env = process.env): ServerConfig {
     cubeMode: oneOf(env, 'SCU_CUBE_MODE', ['js', 'native'] as const, 'js'),
     database,
     preAggregationsSchema,
+    changeLogSchema: `${preAggregationsSchema}_changes`,
     dashboardDir: path.resolve(PROJECT_ROOT, env.SCU_DASHBOARD_DIR || 'dist/dashboard'),
     modelDir: path.resolve(PROJECT_ROOT, env.SCU_MODEL_DIR || 'model'),
     demoScale: integer(env, 'SCU_DEMO_SCALE', 1, 1, 1000),
     dataDir,
     refreshKeyEverySeconds: integer(env, 'SCU_REFRESH_KEY_EVERY_SECONDS', 10, 1, 3600),
+    reconcileEverySeconds: integer(env, 'SCU_RECONCILE_EVERY_SECONDS', 86_400, 0, 30 * 86_400),
+    // Cube's default for MySQL is 2: two slow queries then hold up every dashboard behind them. DuckDB
+    // runs one process's queries on its own threads, so it keeps Cube's default.
+    queryConcurrency: integer(env, 'CUBEJS_CONCURRENCY', database.type === 'mysql' ? 6 : 2, 1, 64),
     security: {
       allowedOrigins: origins(env, 'SCU_ALLOWED_ORIGINS'),
       maxTokenLifetimeSeconds: duration(env, 'SCU_MAX_TOKEN_LIFETIME', 24 * 3600, 60, 30 * 86_400),

@@ -1,12 +1,13 @@
 // JavaScript, not YAML (one of three, with insurance_applications and clinics): it imports from
 // model/shared/sql.js, which YAML cannot. Its five derived measures use the exact-rounding helper
 // (roundedQuotient); its pre-aggregations use the per-month refresh-key query and the build range
-// (visitChangesSql, FIRST/LAST_DATE_OF_SERVICE_SQL) that insurance_applications uses too.
+// (monthChangesSql, first/lastDateOfServiceSql) that insurance_applications uses too.
+import { CHANGE_LOG_SCHEMA } from './shared/deployment'; // Cube resolves './' from the model root
 import {
-  FIRST_DATE_OF_SERVICE_SQL,
-  LAST_DATE_OF_SERVICE_SQL,
+  firstDateOfServiceSql,
+  lastDateOfServiceSql,
   roundedQuotient,
-  visitChangesSql,
+  monthChangesSql,
 } from './shared/sql'; // Cube resolves './' from the model root
 
 cube(`counted_items`, {
@@ -55,11 +56,11 @@ cube(`counted_items`, {
       external: false,
       time_dimension: date_of_service,
       partition_granularity: `month`,
-      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
-      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
-      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      refresh_key: { sql: `${monthChangesSql(CHANGE_LOG_SCHEMA, FILTER_PARAMS.counted_items.date_of_service.filter('month_start'))}` },
+      build_range_start: { sql: firstDateOfServiceSql(CHANGE_LOG_SCHEMA) },
+      build_range_end: { sql: lastDateOfServiceSql(CHANGE_LOG_SCHEMA) },
       // A column of the materialized SQL, not a member: the table holds the SQL's own columns.
-      indexes: { by_clinic: { columns: ['clinic_id'] } },
+      indexes: { by_clinic: { columns: ['clinic_id', 'purchased_on'] } },
     },
     // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
     // and week/month trend of the report: by each dimension the view offers, for every clinic. Tenant
@@ -87,9 +88,9 @@ cube(`counted_items`, {
       granularity: `day`,
       partition_granularity: `month`,
       // One key per month of service: only the months whose own rows changed are rebuilt.
-      refresh_key: { sql: `${visitChangesSql(FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on'))}` },
-      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
-      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      refresh_key: { sql: `${monthChangesSql(CHANGE_LOG_SCHEMA, FILTER_PARAMS.counted_items.date_of_service.filter('month_start'))}` },
+      build_range_start: { sql: firstDateOfServiceSql(CHANGE_LOG_SCHEMA) },
+      build_range_end: { sql: lastDateOfServiceSql(CHANGE_LOG_SCHEMA) },
       // Every query filters on the clinic: each partition is read through this index.
       indexes: { by_clinic: { columns: [clinic_id] } },
     },

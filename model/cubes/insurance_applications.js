@@ -1,8 +1,9 @@
 // JavaScript, not YAML (like counted_items and clinics): it imports from model/shared/sql.js, which
 // YAML cannot. maturity_by_day uses the per-month refresh-key query and the build range
-// (visitChangesSql, FIRST/LAST_DATE_OF_SERVICE_SQL) of counted_items' pre-aggregations, so a month's
+// (monthChangesSql, first/lastDateOfServiceSql) of counted_items' pre-aggregations, so a month's
 // key is the identical query for all three. bucketCase builds both bucket dimensions from one list.
-import { FIRST_DATE_OF_SERVICE_SQL, LAST_DATE_OF_SERVICE_SQL, visitChangesSql } from './shared/sql'; // Cube resolves './' from the model root
+import { CHANGE_LOG_SCHEMA } from './shared/deployment'; // Cube resolves './' from the model root
+import { firstDateOfServiceSql, lastDateOfServiceSql, monthChangesSql } from './shared/sql';
 
 const BUCKETS = [
   // [order, label, last day after the date of service (inclusive)]
@@ -63,10 +64,10 @@ cube(`insurance_applications`, {
       granularity: `day`,
       partition_granularity: `month`,
       refresh_key: {
-        sql: `${visitChangesSql(FILTER_PARAMS.insurance_applications.date_of_service.filter('p.purchased_on'))}`,
+        sql: `${monthChangesSql(CHANGE_LOG_SCHEMA, FILTER_PARAMS.insurance_applications.date_of_service.filter('month_start'))}`,
       },
-      build_range_start: { sql: FIRST_DATE_OF_SERVICE_SQL },
-      build_range_end: { sql: LAST_DATE_OF_SERVICE_SQL },
+      build_range_start: { sql: firstDateOfServiceSql(CHANGE_LOG_SCHEMA) },
+      build_range_end: { sql: lastDateOfServiceSql(CHANGE_LOG_SCHEMA) },
       indexes: { by_clinic: { columns: [clinic_id] } },
     },
   },

@@ -1,5 +1,5 @@
-// SQL shared by the three JavaScript cubes: counted_items (roundedQuotient, visitChangesSql, the build
-// range), insurance_applications (visitChangesSql, the build range) and clinics (tableFingerprint).
+// SQL shared by the three JavaScript cubes: counted_items (roundedQuotient, monthChangesSql, the build
+// range), insurance_applications (monthChangesSql, the build range) and clinics (tableFingerprint).
 // YAML cubes cannot import it. Plain SQL that reads the same on MySQL/MariaDB and DuckDB.
 
 /**
@@ -32,48 +32,26 @@ export function tableFingerprint(table, text, alias) {
      FROM (SELECT MD5(${text}) AS m FROM ${table}) hashed_${alias}) AS ${alias}_hash`;
 }
 
-/** The names the report shows. The same for every partition: a rename rebuilds all of them. */
-const NAMES_FINGERPRINT = [
-  tableFingerprint('providers', `CONCAT(first_name, '|', last_name, '|', COALESCE(credentials, ''))`, 'providers'),
-  tableFingerprint('payors', 'name', 'payors'),
-  tableFingerprint('case_types', 'name', 'case_types'),
-  tableFingerprint('service_codes', `CONCAT(code, '|', description, '|', code_type, '|', billable)`, 'codes'),
-].join(',\n  ');
-
 /**
- * Refresh key of the rows behind the figures of the visits whose date of service matches
- * `datePredicate` (SQL on p.purchased_on; a pre-aggregation passes its partition's range through
- * FILTER_PARAMS, so each month of service has its own key). It changes when a visit, an item, a
- * payment application or its payment of those visits is added, removed or edited, and when a name
- * shown in the report changes (NAMES_FINGERPRINT).
- *
- * Cost: one pass over the month's visits, items and applications. `clinic_id IN (clinics)` lets
- * MySQL reach them through the host's (clinic_id, purchased_on) index instead of scanning every
- * purchase of every month.
+ * Refresh key of the partitions whose months of service match `monthPredicate` (SQL on month_start; a
+ * partitioned pre-aggregation passes its partition's range through FILTER_PARAMS, so each month has
+ * its own key). It reads the change tracker's log (in `changeLogSchema`, `<pre-aggregations schema>_changes`, which
+ * the cubes take from model/shared/deployment.js)
+ * (server/refresh/change-tracker.ts): the version of the month, and of the row that stands for every
+ * month. The tracker finds changes from the host's indexed columns (ids, updated_at) and bumps exactly
+ * the months they touch, so this key is a primary-key read of a table of a few dozen rows: a refresh
+ * pass costs the host database nothing, and a month is rebuilt only when its own rows changed.
  */
-export function visitChangesSql(datePredicate) {
-  return `
-SELECT * FROM (
-  SELECT COUNT(*) AS row_count, COUNT(pi.id) AS items, COUNT(pa.id) AS applications,
-         MAX(p.updated_at) AS visit_updated, MAX(pi.updated_at) AS item_updated,
-         MAX(pa.id) AS last_application, MAX(pa.applied_at) AS last_applied,
-         SUM(CASE WHEN p.status = 'void' THEN 1 ELSE 0 END) AS void_rows,
-         SUM(pi.units) AS units, SUM(pi.billed_amount) AS billed, SUM(pa.amount) AS applied,
-         SUM(CASE WHEN pm.source = 'insurance' THEN pa.amount ELSE 0 END) AS insurance,
-         SUM(p.id) AS visit_ids, SUM(pi.id) AS item_ids, SUM(pi.service_code_id) AS codes,
-         SUM(COALESCE(pi.rendering_provider_id, p.provider_id)) AS providers,
-         SUM(COALESCE(p.payor_id, 0)) AS payors, SUM(COALESCE(pc.case_type_id, 0)) AS case_types,
-         SUM(p.patient_id) AS patients, MIN(pm.received_on) AS first_received, MAX(pm.received_on) AS last_received
-  FROM purchases p
-  LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
-  LEFT JOIN purchase_items pi ON pi.purchase_id = p.id AND pi.clinic_id = p.clinic_id
-  LEFT JOIN payment_applications pa ON pa.purchase_item_id = pi.id AND pa.clinic_id = pi.clinic_id
-  LEFT JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
-  WHERE p.clinic_id IN (SELECT id FROM clinics) AND ${datePredicate}
-) visit_rows
-CROSS JOIN (SELECT ${NAMES_FINGERPRINT}) names`;
+export function monthChangesSql(changeLogSchema, monthPredicate) {
+  return `SELECT MAX(version) AS version FROM ${changeLogSchema}.scu_change_log
+    WHERE month_start = '1900-01-01' OR (${monthPredicate})`;
 }
 
-/** Partitions range from the first to the last date of service in the database (cheap: no joins). */
-export const FIRST_DATE_OF_SERVICE_SQL = 'SELECT MIN(purchased_on) FROM purchases';
-export const LAST_DATE_OF_SERVICE_SQL = 'SELECT MAX(purchased_on) FROM purchases';
+/** Partitions range from the first to the last month of service in the host tables, as the change
+ * tracker last saw them (read once, then widened by each change): no scan of the host tables. */
+export function firstDateOfServiceSql(changeLogSchema) {
+  return `SELECT CAST(MIN(value) AS DATE) FROM ${changeLogSchema}.scu_change_state WHERE name = 'first_month'`;
+}
+export function lastDateOfServiceSql(changeLogSchema) {
+  return `SELECT LAST_DAY(CAST(MAX(value) AS DATE)) FROM ${changeLogSchema}.scu_change_state WHERE name = 'last_month'`;
+}

@@ -69,6 +69,7 @@ async function startServer(dir: string): Promise<{ app: RunningApp; cleanup: () 
   const drop = async () => {
     await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
     await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}_pre_aggregations\``);
+    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}_pre_aggregations_changes\``);
   };
   await drop();
   await seedMysql({ ...MYSQL, database: DATABASE }, seed);

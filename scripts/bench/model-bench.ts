@@ -195,6 +195,7 @@ async function main() {
   const admin = await mysql.createConnection(MYSQL);
   await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
   await admin.query(`DROP DATABASE IF EXISTS ${DB}_pre_aggregations`);
+  await admin.query(`DROP DATABASE IF EXISTS ${DB}_pre_aggregations_changes`);
   await admin.end();
   const seed = { scale, seed: 20261127, years };
   const mysqlSummary = await seedMysql({ ...MYSQL, database: DB }, seed);
@@ -207,6 +208,7 @@ async function main() {
     const conn = await mysql.createConnection(MYSQL);
     await conn.query(`DROP DATABASE IF EXISTS ${DB}`);
     await conn.query(`DROP DATABASE IF EXISTS ${DB}_pre_aggregations`);
+    await conn.query(`DROP DATABASE IF EXISTS ${DB}_pre_aggregations_changes`);
     await conn.end();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -43,8 +43,10 @@ export async function coldStart(
   timeoutMs: number,
   log: (line: string) => void,
 ): Promise<ColdStart> {
+  // The change tracker's state too (server/refresh/): a cold start knows nothing of an earlier run.
   await db.query(`DROP DATABASE IF EXISTS ${db.escapeId(schema)}`);
-  log(`dropped ${schema}; spawning the server`);
+  await db.query(`DROP DATABASE IF EXISTS ${db.escapeId(`${schema}_changes`)}`);
+  log(`dropped ${schema} and ${schema}_changes; spawning the server`);
   const server = await BenchServer.start(database, schema);
   try {
     const token = server.token({ clinic_id: largestClinic, role: 'owner' });

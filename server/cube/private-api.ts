@@ -37,3 +37,17 @@ export function attachWebSocketServer(core: CubejsServerCore, server: http.Serve
   sockets.initServer(server);
   return sockets;
 }
+
+/** What the change tracker needs of Cube's driver for the source database. */
+export interface SourceDriver {
+  query(sql: string, values: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** The driver Cube's own orchestrator uses for the `default` data source (one pool, and for DuckDB the
+ * one open database file: a second driver could not open it). `driverFactory` is not documented. */
+export async function sourceDriverOf(core: CubejsServerCore): Promise<SourceDriver> {
+  const orchestrator = await (
+    core as unknown as { getOrchestratorApi(context: object): Promise<{ driverFactory(dataSource: string): Promise<SourceDriver> }> }
+  ).getOrchestratorApi({ securityContext: {}, authInfo: {} });
+  return orchestrator.driverFactory('default');
+}

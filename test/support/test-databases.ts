@@ -34,6 +34,7 @@ async function dropMysqlDatabases(database: string): Promise<void> {
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations\``);
+    await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations_changes\``);
   } finally {
     await conn.end();
   }

@@ -36,6 +36,15 @@ describe('readConfig', () => {
     expect(config.port).toBe(8080);
   });
 
+  it('keeps the change log beside the pre-aggregations, reconciles daily, runs 6 MySQL queries at once', () => {
+    const config = readConfig({ ...MYSQL, CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'rollups' });
+    expect(config.changeLogSchema).toBe('rollups_changes');
+    expect(config.reconcileEverySeconds).toBe(86_400);
+    expect(config.queryConcurrency).toBe(6);
+    expect(readConfig({}).queryConcurrency).toBe(2);
+    expect(readConfig({ ...MYSQL, SCU_RECONCILE_EVERY_SECONDS: '0', CUBEJS_CONCURRENCY: '12' })).toMatchObject({ reconcileEverySeconds: 0, queryConcurrency: 12 });
+  });
+
   it.each([
     [{ CUBEJS_DB_TYPE: 'postgres' }, 'CUBEJS_DB_TYPE', /one of duckdb, mysql/],
     [{ ...MYSQL, CUBEJS_DB_HOST: '' }, 'CUBEJS_DB_HOST', /required when CUBEJS_DB_TYPE=mysql/],
@@ -49,6 +58,9 @@ describe('readConfig', () => {
     [{ SCU_CUBE_MODE: 'rust' }, 'SCU_CUBE_MODE', /one of js, native/],
     [{ CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'x; DROP TABLE y' }, 'CUBEJS_PRE_AGGREGATIONS_SCHEMA', /plain identifier/],
     [{ SCU_DEMO_SCALE: '0' }, 'SCU_DEMO_SCALE', /between 1 and/],
+    [{ CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'p'.repeat(57) }, 'CUBEJS_PRE_AGGREGATIONS_SCHEMA', /at most 56/],
+    [{ SCU_RECONCILE_EVERY_SECONDS: 'hourly' }, 'SCU_RECONCILE_EVERY_SECONDS', /whole number/],
+    [{ CUBEJS_CONCURRENCY: '0' }, 'CUBEJS_CONCURRENCY', /between 1 and 64/],
   ])('names the bad variable: %o', (env, variable, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);

@@ -79,6 +79,7 @@ describe('RS256 tokens through a JWKS URL', () => {
     await withAdmin(async (conn) => {
       await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations\``);
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations_changes\``);
       await conn.query(`CREATE DATABASE \`${database}\``);
       await conn.changeUser({ database });
       for (const statement of hostSchemaStatements('mysql')) await conn.query(statement);
@@ -95,6 +96,7 @@ describe('RS256 tokens through a JWKS URL', () => {
     await withAdmin(async (conn) => {
       await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations\``);
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}_pre_aggregations_changes\``);
     });
   });
 
