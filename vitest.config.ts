@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
-// Three projects by kind (STYLE.md): unit (no I/O), integration (real MariaDB/DuckDB and a real
+// Three projects by kind (docs/style.md, "test/"): unit (no I/O), integration (real MariaDB/DuckDB and a real
 // Cube server started once in globalSetup), browser (real Chromium against the real server).
 export default defineConfig({
   test: {

@@ -1,7 +1,7 @@
 /**
  * The server's configuration, read from the environment once, validated and typed.
  * A bad or missing variable stops start-up with a message naming it (ConfigError).
- * Names are the runtime contract of DESIGN.md (Cube's own CUBEJS_* where Cube has one).
+ * Names are the runtime contract of docs/contract.md (Cube's own CUBEJS_* where Cube has one).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -31,7 +31,7 @@ cube(`counted_items`, {
     WHERE p.status != 'void' AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on')}`,
 
   title: `Counted items`,
-  description: `One row per counted item (host-database.md): a purchase_items row whose purchase is not
+  description: `One row per counted item (docs/host-database.md): a purchase_items row whose purchase is not
     void. Open and finalized purchases both count. The visit's columns (date of service, payor, case,
     patient) are carried on the item, and so is the item's insurance money, summed per item, so that
     every figure has the item's grain and no join fans out.`,

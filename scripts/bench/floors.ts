@@ -2,7 +2,7 @@
  * The floors the API is compared with, for the same clinic, range and figures:
  *  - host SQL: hand-written queries on the host tables through their indexes (purchases by
  *    (clinic_id, purchased_on), items by purchase_id, applications by purchase_item_id, payments by
- *    id), with the report's definitions (/work/shared/host-database.md): counted items are the items of
+ *    id), with the report's definitions (docs/host-database.md): counted items are the items of
  *    non-void visits; Units = SUM(units), Visits = COUNT(DISTINCT purchase_id), Billed =
  *    SUM(billed_amount), Insurance Paid = the items' applications of payments with source 'insurance';
  *  - pre-aggregation read: the SQL Cube generated for the query (GET /v1/sql) with the pre-aggregation

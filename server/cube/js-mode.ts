@@ -1,7 +1,7 @@
 /**
  * Runs real Cube 1.7.43 without `@cubejs-backend/native` (its Rust module cannot be downloaded here).
  *
- * Stock Cube needs the native module at four places (DESIGN.md, "Cube where its native module is
+ * Stock Cube needs the native module at four places (docs/contract.md, "Cube where its native module is
  * missing"). This file replaces exactly those four, by subclassing Cube's own classes:
  *   1. the SQL API (Postgres wire): `JsApiGateway.createSQLServerInstance` gives a SQL server that
  *      refuses every call with a clear 400 instead of loading native at construction;

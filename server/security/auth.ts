@@ -1,5 +1,5 @@
 /**
- * Who is asking: the portal's JWT (DESIGN.md, "Auth"), checked on every REST request and on every
+ * Who is asking: the portal's JWT (docs/contract.md, "Auth"), checked on every REST request and on every
  * WebSocket message. HS256 with CUBEJS_API_SECRET, or RS256 with a key of the portal's JWKS
  * (SCU_JWKS_URL). A missing, forged, unsigned, expired, over-long or incomplete token is refused with
  * 403, a message saying what is wrong, and no data; Cube logs the refusal (server/app.ts).

@@ -87,7 +87,7 @@ export function scopeQuery<Q extends Query>(query: Q, context: { securityContext
     // Top-level filters are ANDed: whatever the client's own filters say (nested or/and included),
     // they can only narrow these.
     filters: [...(query.filters ?? []), ...filters],
-    // Dates of service are clinic calendar dates: never shift them (DESIGN.md, measured facts).
+    // Dates of service are clinic calendar dates: never shift them (docs/contract.md, "Measured behaviour of stock Cube 1.7.43").
     timezone: 'UTC',
   };
 }

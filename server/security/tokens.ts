@@ -1,6 +1,6 @@
 /**
  * Minting tokens for the portal (and for the demo link): HS256 with CUBEJS_API_SECRET and the claims
- * DESIGN.md fixes. The portal's backend does the same in its own code (README, "Minting tokens").
+ * docs/contract.md ("Auth") fixes. The portal's backend does the same in its own code (README, "Minting tokens").
  */
 import jwt from 'jsonwebtoken';
 import { securityContextFromClaims, type Role } from './auth.js';

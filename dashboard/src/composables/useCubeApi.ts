@@ -8,7 +8,7 @@ const CUBE_CLIENT: InjectionKey<CubeClient> = Symbol('cube-client');
 
 /**
  * A Cube client for this server's REST API. The token comes from a function, asked before every
- * request, so a token refreshed by the portal is used without a reload (STYLE.md).
+ * request, so a token refreshed by the portal is used without a reload (docs/style.md, "dashboard/").
  */
 export function createCubeClient(getToken: () => string | null, apiUrl = '/cubejs-api/v1'): CubeClient {
   return cube(async () => getToken() ?? '', { apiUrl });

@@ -8,7 +8,7 @@ interface ReportStateControl {
   update(patch: Partial<ReportState>, mode?: 'push' | 'replace'): void;
 }
 
-/** The report's state, held in the URL's query string (DESIGN.md's parameter names). */
+/** The report's state, held in the URL's query string (docs/contract.md, "Dashboard URL"). */
 export function useReportState(win: Window = window): ReportStateControl {
   const state = shallowRef<ReportState>(parseReportState(win.location.search));
 

@@ -1,5 +1,5 @@
 /**
- * The Cube queries behind the report, built from the URL state. Member names are DESIGN.md's public
+ * The Cube queries behind the report, built from the URL state. Member names are docs/contract.md's public
  * view `service_code_usage`; dates are always explicit YYYY-MM-DD ranges (the server runs every query
  * in UTC so a date of service never shifts; relative ranges would be resolved in the wrong zone).
  */

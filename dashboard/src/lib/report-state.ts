@@ -1,5 +1,5 @@
 /**
- * The report's state is a public URL (DESIGN.md, "Runtime contract"): portals deep-link with these
+ * The report's state is a public URL (docs/contract.md, "Dashboard URL"): portals deep-link with these
  * parameter names, so they never change. Parameters beyond the contract (compare, trend, sort, pivot)
  * are the dashboard's own and are omitted when they hold their default.
  */

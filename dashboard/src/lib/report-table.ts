@@ -34,7 +34,7 @@ export function figuresOf(row: RawRow | undefined): Figures {
     units: toCount(row?.[MEASURES.units]),
     visits: toCount(row?.[MEASURES.visits]),
     billed: toCents(row?.[MEASURES.billed]),
-    // A group with no insurance payments reads 0.00, never empty (host-database.md).
+    // A group with no insurance payments reads 0.00, never empty (docs/host-database.md).
     paid: toCents(row?.[MEASURES.paid]),
   };
 }

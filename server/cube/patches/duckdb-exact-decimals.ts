@@ -3,7 +3,7 @@
  *
  * Cube's DuckDB driver (1.7.43, Transform.js `formatDecimal`) prints DECIMAL values without trailing
  * zeros, while MySQL returns a DECIMAL with its declared scale. Both are exact, but the report's money
- * must read the same on both databases (host-database.md: "two places for money"), so this replaces
+ * must read the same on both databases (docs/host-database.md: "two places for money"), so this replaces
  * the driver's `query` with one that differs only in how DECIMAL columns are printed: DuckDB's own
  * text for the value, which keeps the column's scale. Every other type is converted by the driver's
  * own converters. Pre-aggregations are built inside DuckDB and never pass through here.
