@@ -13,6 +13,7 @@ import { CHART_WAVE, FIRST_WAVE, pageQueries, type QueryName } from './queries.j
 import { REQUEST_TIMEOUT_MS, type BenchServer } from './server.js';
 import type { ClinicInfo } from './suite.js';
 import { summarize, type Summary } from './stats.js';
+import { Random } from '../../server/db/seed/random.js';
 
 export interface LoadFigures {
   users: number;
@@ -32,17 +33,6 @@ export interface LoadFigures {
 
 const PRESETS: DatePreset[] = ['last_month', 'last_month', 'quarter_to_date', 'year_to_date', 'last_12_months'];
 
-/** A small deterministic PRNG (mulberry32): the same users do the same things each run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
@@ -62,7 +52,9 @@ export async function runLoad(server: BenchServer, clinics: ClinicInfo[], users:
   const stopAt = start + seconds * 1000;
 
   const user = async (index: number) => {
-    const random = rng(1000 + index);
+    // The seeder's PRNG: the same users do the same things each run.
+    const prng = new Random(1000 + index);
+    const random = () => prng.float();
     while (performance.now() < stopAt) {
       const clinic = pick(random, clinics);
       const roll = random();

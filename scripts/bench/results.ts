@@ -4,6 +4,7 @@ import type { BenchArgs } from './args.js';
 import type { LoadFigures } from './load.js';
 import type { IdleCost, NewPaymentCost } from './refresh.js';
 import type { ClinicSuite } from './suite.js';
+import type { ColdStart } from './startup.js';
 
 export interface BenchResults {
   args: BenchArgs;
@@ -27,15 +28,7 @@ export interface BenchResults {
   data: { reused: boolean; seedSeconds: number | null; rowsByTable: Record<string, number>; clinics: number };
   defaultRange: DateRange;
   refreshEverySeconds: number;
-  coldStart: {
-    firstDataMs: number;
-    firstDataRows: number;
-    firstDataAttempts: number;
-    allPartitionsMs: number;
-    upToDateLogMs: number;
-    refreshPassSeconds: number;
-    tables: number;
-  };
+  coldStart: Omit<ColdStart, 'server' | 'rssAtReadyMb'>;
   noCacheCheck: string | null;
   suites: ClinicSuite[];
   idle: IdleCost | null;
