@@ -5,6 +5,7 @@
  * 403, a message saying what is wrong, and no data; Cube logs the refusal (server/app.ts).
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import jwt from 'jsonwebtoken';
 import type { JwksKeys } from './jwks.js';
@@ -85,10 +86,24 @@ export function tokenOfHeader(header: string | undefined): string | undefined {
   return token ? token : undefined;
 }
 
+/** The HS256 secret as a KeyObject, made once per secret: given a string, jsonwebtoken tries
+ * `createPublicKey` on it first and fails, on every request (measured: 6 % of the server's CPU under
+ * load at 1 M items). */
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.clear(); // one server, one secret: keep only the current one
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 async function verificationKey(header: jwt.JwtHeader, options: CheckAuthOptions): Promise<jwt.Secret | import('node:crypto').KeyObject> {
   switch (header.alg) {
     case 'HS256':
-      return options.secret;
+      return secretKey(options.secret);
     case 'RS256':
       if (!options.jwks) {
         throw new AuthError('Invalid token: RS256 tokens need SCU_JWKS_URL on the server; this server accepts HS256 only');
