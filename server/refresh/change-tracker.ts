@@ -206,7 +206,7 @@ export class ChangeTracker {
       more.push(`${window(max)} AS ${key}_window`);
       // The last pass's window counted again: more (or fewer) rows there means a late commit (or a delete).
       const savedMax = saved?.[`${key}_max_id`];
-      more.push(`${savedMax !== undefined ? window(bigint(savedMax)) : window(max)} AS ${key}_window_again`);
+      if (savedMax !== undefined && bigint(savedMax) !== max) more.push(`${window(bigint(savedMax))} AS ${key}_window_again`);
     }
     for (const [key, table] of UPDATED_TABLES) {
       if (!edits) {
@@ -220,6 +220,8 @@ export class ChangeTracker {
     }
     const [counts] = await this.run(`SELECT ${more.join(', ')}`, clock);
     for (const [key, value] of Object.entries(counts ?? {})) marks[key] = text(value);
+    // Where the newest id did not move, the last pass's window is this pass's (counted once).
+    for (const [key] of ID_TABLES) marks[`${key}_window_again`] ??= marks[`${key}_window`] ?? '';
     return marks;
   }
 
