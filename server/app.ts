@@ -50,8 +50,8 @@ export interface RunningApp {
   port: number;
   info: ServerInfo;
   core: CubejsServerCore;
-  /** Runs one refresh pass now and resolves when it is done: the scheduler's first pass comes only
-   * after its interval, and without this the first visitor waits for the rollups to be built. */
+  /** Runs refresh passes now until every partition is built (the loop's first tick comes only after its
+   * interval, and without this the first visitor waits for the rollups to be built). */
   refreshRollups(): Promise<void>;
   close(): Promise<void>;
 }
@@ -216,7 +216,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     info,
     core,
     async refreshRollups() {
-      await refreshLoop.runOnce();
+      await refreshLoop.runUntilBuilt();
     },
     async close() {
       await refreshLoop.stop();

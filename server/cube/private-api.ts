@@ -18,9 +18,14 @@ export function apiGatewayOf(core: CubejsServerCore): ApiGateway {
   return (core as unknown as { apiGateway(): ApiGateway }).apiGateway();
 }
 
-/** Runs one pass of Cube's refresh scheduler now, as its timer does (`handleScheduledRefreshInterval`). */
-export async function runScheduledRefreshPass(core: CubejsServerCore): Promise<void> {
-  await (core as unknown as { handleScheduledRefreshInterval(options: object): Promise<unknown> }).handleScheduledRefreshInterval({});
+/** Runs one pass of Cube's refresh scheduler now, as its timer does (`handleScheduledRefreshInterval`).
+ * Resolves to whether the pass finished: a partition whose build outlasts Cube's "Continue wait"
+ * (5 s) ends the pass early while the build goes on in Cube's queue; the next pass picks it up. */
+export async function runScheduledRefreshPass(core: CubejsServerCore): Promise<boolean> {
+  const results = await (
+    core as unknown as { handleScheduledRefreshInterval(options: object): Promise<({ finished?: boolean } | undefined)[]> }
+  ).handleScheduledRefreshInterval({});
+  return results.every((r) => r?.finished === true);
 }
 
 /** Marks the `default` data source as seen on every orchestrator the core made, so that
