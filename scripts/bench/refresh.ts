@@ -127,9 +127,9 @@ export async function newPaymentCost(
 
   const cpu0 = databaseCpuSeconds(dbPid);
   await slow.open();
-  let visibleSeconds: number | null = null;
+  let visibleSeconds: number | null;
   let window: SlowLogWindow;
-  let cpu = 0;
+  let cpu: number;
   try {
     await db.query(`INSERT INTO ${t('payments')} (id, clinic_id, source, payor_id, received_on, posted_at, reference) VALUES (?, ?, 'insurance', ?, ?, UTC_TIMESTAMP(), 'BENCH')`, [
       ids!.payment,

@@ -86,8 +86,6 @@ function hiddenMemberError(member: string): UserError {
   );
 }
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
 /**
  * Cube's timestamp format for `time` members: `YYYY-MM-DDTHH:mm:ss.SSS`, no zone. Strings the
  * database gave in another recognised layout are re-formatted; anything else passes unchanged.

@@ -97,6 +97,7 @@ async function appendRows(connection: DuckDBConnection, options: SeedRunOptions,
   const appenders = {} as Record<HostTable, DuckDBAppender>;
   for (const table of HOST_TABLES) appenders[table] = await connection.createAppender(table);
   let complete = false;
+  let closeError: unknown;
   try {
     let untilTick = ROWS_PER_TICK;
     for (const hostRow of generateHostRows(options)) {
@@ -128,8 +129,9 @@ async function appendRows(connection: DuckDBConnection, options: SeedRunOptions,
       try {
         appenders[table].closeSync();
       } catch (error) {
-        if (complete) throw error;
+        if (complete) closeError ??= error;
       }
     }
   }
+  if (closeError !== undefined) throw closeError;
 }

@@ -57,7 +57,7 @@ export function resolveSeedOptions(options: SeedOptions): ResolvedSeedOptions {
   try {
     endDay = parseIsoDate(endDate);
   } catch (error) {
-    throw new RangeError(`endDate: ${(error as Error).message}`);
+    throw new RangeError(`endDate: ${(error as Error).message}`, { cause: error });
   }
   const startDay = addMonths(endDay + 1, -months);
   return { scale, seed, clinics, years: months / 12, startDay, endDay, startDate: formatDay(startDay), endDate };

@@ -32,7 +32,7 @@ async function fetchResendingOnClosedConnection(url: string, init: RequestInit):
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       if (attempt < 2 && (cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')) continue;
-      throw new Error(`${(e as Error).message}: ${cause?.code ?? ''} ${cause?.message ?? ''}`.trim());
+      throw new Error(`${(e as Error).message}: ${cause?.code ?? ''} ${cause?.message ?? ''}`.trim(), { cause: e });
     }
   }
 }
