@@ -1,5 +1,5 @@
 /**
- * The report computed with plain SQL straight from the host tables (host-database.md's definitions),
+ * The report computed with plain SQL straight from the host tables (docs/host-database.md's definitions),
  * independent of the model and the app: what every table on screen is checked against.
  */
 import { mysqlRows } from '../support/sql.js';

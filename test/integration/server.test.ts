@@ -18,7 +18,7 @@ const V = 'service_code_usage';
 const MEASURES = [`${V}.units_billed`, `${V}.visits_used`, `${V}.total_billed`, `${V}.insurance_paid`];
 const ALL_TIME = ['2000-01-01', '2099-12-31'];
 
-/** Plain SQL, by month of service, for one clinic: the four figures as host-database.md defines them. */
+/** Plain SQL, by month of service, for one clinic: the four figures as docs/host-database.md defines them. */
 function monthlyFiguresSql(clinicId: number, monthExpr: (col: string) => string, from = '2000-01-01', to = '2099-12-31') {
   const counted = `FROM purchase_items pi JOIN purchases p ON p.id = pi.purchase_id
     WHERE p.status <> 'void' AND pi.clinic_id = ${clinicId} AND p.purchased_on BETWEEN '${from}' AND '${to}'`;

@@ -1,5 +1,5 @@
 /**
- * Seeded random host data holding every tricky case of the report's contract (host-database.md),
+ * Seeded random host data holding every tricky case of the report's contract (docs/host-database.md),
  * for the model's property tests. Rows are the seeder's row types (server/db/seed/rows.ts), so any
  * writer of the project can load them; the ids never collide with the seeder's demo data:
  * clinic ids from 1000 up, every other id from 10^12 up.

@@ -1,7 +1,7 @@
 /**
  * The report's figures computed straight from the host tables with plain SQL, for MySQL/MariaDB and
  * DuckDB: the independent computation every API figure is checked against. Written from the
- * definitions in host-database.md, never from the model (no Cube, no model SQL, no shared helper):
+ * definitions in docs/host-database.md, never from the model (no Cube, no model SQL, no shared helper):
  *
  *   counted item      purchase_items whose purchase (purchases.id = purchase_id) is not 'void'
  *   Units Billed      SUM(units) over counted items

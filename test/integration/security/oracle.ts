@@ -1,6 +1,6 @@
 /**
  * Plain SQL for the security tests: what one tenant (a clinic, or one provider of it) may see,
- * computed straight from the host tables as host-database.md defines the figures; no Cube, no model.
+ * computed straight from the host tables as docs/host-database.md defines the figures; no Cube, no model.
  */
 import { inject } from 'vitest';
 import { hundredths } from '../../support/decimal.js';

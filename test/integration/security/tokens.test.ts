@@ -87,7 +87,7 @@ describe('bad tokens are refused with 403, a clear message and no data', () => {
 });
 
 describe('good tokens', () => {
-  it('an HS256 token with the claims DESIGN.md fixes gets its clinic\'s data, as header or Bearer', async () => {
+  it('an HS256 token with the claims docs/contract.md fixes gets its clinic\'s data, as header or Bearer', async () => {
     for (const token of [ownerToken(secret(), 1), `Bearer ${ownerToken(secret(), 1)}`]) {
       const reply = await load(url(), token, QUERY);
       expect(reply.status).toBe(200);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STATE, parseReportState, serializeReportState, type ReportState } from '../../../dashboard/src/lib/report-state.js';
 
-describe('report state in the URL (DESIGN.md parameter names)', () => {
+describe('report state in the URL (docs/contract.md, "Dashboard URL")', () => {
   it('reads every contract parameter', () => {
     const state = parseReportState(
       '?from=2026-01-01&to=2026-01-31&providers=3,7&payors=12,none&case_types=4&codes=98941,MASS60&billing=non-billable&group=payor',

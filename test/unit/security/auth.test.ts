@@ -1,6 +1,6 @@
 /**
  * Token verification (server/security/auth.ts) with a fixed clock: every way a token can be wrong is refused
- * with a 403 whose message names the problem; a good token yields exactly the claims DESIGN.md fixes.
+ * with a 403 whose message names the problem; a good token yields exactly the claims docs/contract.md ("Auth") fixes.
  */
 import jwt from 'jsonwebtoken';
 import { createHmac } from 'node:crypto';
