@@ -125,8 +125,7 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
       audience: config.security.jwtAudience,
       issuer: config.security.jwtIssuer,
     }),
-    queryRewrite: async (query: Record<string, unknown>, context: { securityContext?: unknown }) =>
-      scopeQuery(query, context),
+    queryRewrite: async (query: Record<string, unknown>, context: { securityContext?: unknown }) => scopeQuery(query, context),
     // No GraphQL and no `jobs` scope: the data and meta REST endpoints, and /sql for the generated SQL.
     // Called on every data and meta request, REST and WebSocket: a token that expired since the socket
     // authorized is refused here (server/security/auth.ts).

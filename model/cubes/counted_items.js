@@ -3,12 +3,7 @@
 // (roundedQuotient); its pre-aggregations use the per-month refresh-key query and the build range
 // (monthChangesSql, first/lastDateOfServiceSql) that insurance_applications uses too.
 import { CHANGE_LOG_SCHEMA } from './shared/deployment'; // Cube resolves './' from the model root
-import {
-  firstDateOfServiceSql,
-  lastDateOfServiceSql,
-  roundedQuotient,
-  monthChangesSql,
-} from './shared/sql'; // Cube resolves './' from the model root
+import { firstDateOfServiceSql, lastDateOfServiceSql, roundedQuotient, monthChangesSql } from './shared/sql'; // Cube resolves './' from the model root
 
 cube(`counted_items`, {
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),

@@ -90,11 +90,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (!values.items) throw new UsageError('--items is required');
   const items = parseItems(values.items);
   const users = values.users.split(',').map((u) => Number(u.trim()));
-  if (users.some((u) => !Number.isInteger(u) || u < 1 || u > 1_000)) throw new UsageError(`--users must be whole numbers from 1 to 1000, got ${values.users}`);
+  if (users.some((u) => !Number.isInteger(u) || u < 1 || u > 1_000))
+    throw new UsageError(`--users must be whole numbers from 1 to 1000, got ${values.users}`);
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 200) throw new UsageError(`--runs must be a whole number from 1 to 200, got ${values.runs}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 200)
+    throw new UsageError(`--runs must be a whole number from 1 to 200, got ${values.runs}`);
   const minutes = Number(values.minutes);
-  if (!Number.isFinite(minutes) || minutes < 0 || minutes > 60) throw new UsageError(`--minutes must be from 0 to 60, got ${values.minutes}`);
+  if (!Number.isFinite(minutes) || minutes < 0 || minutes > 60)
+    throw new UsageError(`--minutes must be from 0 to 60, got ${values.minutes}`);
   const loadSeconds = Number(values['load-seconds'] ?? (items < 100_000 ? 10 : 60));
   if (!Number.isFinite(loadSeconds) || loadSeconds <= 0 || loadSeconds > 900) throw new UsageError(`--load-seconds must be from 1 to 900`);
   if (values.reuse && values.reseed) throw new UsageError('--reuse and --reseed exclude each other');

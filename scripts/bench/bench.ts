@@ -28,8 +28,14 @@ const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT
 
 async function clinicsOf(db: mysql.Connection, database: string): Promise<ClinicInfo[]> {
   const q = (n: string) => `${db.escapeId(database)}.${db.escapeId(n)}`;
-  const clinics = await rows<{ id: string; name: string; timezone: string }>(db, `SELECT id, name, timezone FROM ${q('clinics')} ORDER BY id`);
-  const items = await rows<{ clinic_id: string; n: string }>(db, `SELECT clinic_id, COUNT(*) AS n FROM ${q('purchase_items')} GROUP BY clinic_id`);
+  const clinics = await rows<{ id: string; name: string; timezone: string }>(
+    db,
+    `SELECT id, name, timezone FROM ${q('clinics')} ORDER BY id`,
+  );
+  const items = await rows<{ clinic_id: string; n: string }>(
+    db,
+    `SELECT clinic_id, COUNT(*) AS n FROM ${q('purchase_items')} GROUP BY clinic_id`,
+  );
   const providers = await rows<{ clinic_id: string; id: string }>(db, `SELECT clinic_id, id FROM ${q('providers')} ORDER BY id`);
   const payors = await rows<{ clinic_id: string; id: string }>(db, `SELECT clinic_id, id FROM ${q('payors')} ORDER BY id`);
   return clinics.map((c) => ({
@@ -79,12 +85,22 @@ async function main(argv: string[]): Promise<void> {
     // The load's presets are computed from the same "today" the default view was (moved with it when the data ends earlier).
     const realToday = todayInZone(largest.timezone);
     const today = presetRange('last_month', realToday).from === range.from ? realToday : nextDay(range.to);
-    log(`clinics: small ${small.id} (${small.items} items), median ${median.id} (${median.items}), largest ${largest.id} (${largest.items}); default view ${range.from} … ${range.to}`);
+    log(
+      `clinics: small ${small.id} (${small.items} items), median ${median.id} (${median.items}), largest ${largest.id} (${largest.items}); default view ${range.from} … ${range.to}`,
+    );
 
     const dbPid = databasePid();
     // Before the spawn: the server's pooled sessions copy long_query_time and slow_query_log when they connect.
     await slow.arm();
-    const cold = await coldStart(db, args.database, args.preAggregationsSchema, largest.id, pageQueries(DEFAULT_VIEW, range, '').main, args.items >= 5_000_000 ? 60 * 60_000 : 20 * 60_000, log);
+    const cold = await coldStart(
+      db,
+      args.database,
+      args.preAggregationsSchema,
+      largest.id,
+      pageQueries(DEFAULT_VIEW, range, '').main,
+      args.items >= 5_000_000 ? 60 * 60_000 : 20 * 60_000,
+      log,
+    );
     server = cold.server;
     const infoResponse = await fetch(`${server.baseUrl}/cubejs-api/v1/info`, { signal: AbortSignal.timeout(10_000) });
     const info = (await infoResponse.json()) as { cubeVersion: string; mode: string };
@@ -109,15 +125,23 @@ async function main(argv: string[]): Promise<void> {
     await preDb.query("SET time_zone = '+00:00'");
     const suites: ClinicSuite[] = [];
     try {
-      const picks: [ClinicSuite['which'], ClinicInfo][] = [['small', small], ['median', median], ['largest', largest]];
-      for (const [which, clinic] of picks) suites.push(await runSuite(server, host, preDb, args.database, which, clinic, range, args.runs, log));
+      const picks: [ClinicSuite['which'], ClinicInfo][] = [
+        ['small', small],
+        ['median', median],
+        ['largest', largest],
+      ];
+      for (const [which, clinic] of picks)
+        suites.push(await runSuite(server, host, preDb, args.database, which, clinic, range, args.runs, log));
     } finally {
       await host.end();
       await preDb.end();
     }
 
     const idle = args.minutes > 0 ? await idleCost(server, slow, dbPid, args.minutes, refreshEverySeconds) : null;
-    if (idle) log(`idle ${idle.seconds.toFixed(0)} s: database ${idle.dbCpuSecondsPerMinute.toFixed(2)} CPU s/min, ${idle.slowLog.statements} statements ${idle.slowLog.totalMs.toFixed(0)} ms`);
+    if (idle)
+      log(
+        `idle ${idle.seconds.toFixed(0)} s: database ${idle.dbCpuSecondsPerMinute.toFixed(2)} CPU s/min, ${idle.slowLog.statements} statements ${idle.slowLog.totalMs.toFixed(0)} ms`,
+      );
     const newPayment = await newPaymentCost(server, db, slow, dbPid, args.database, median.id, 180, log);
 
     const drillCodes = new Map(suites.map((x) => [x.clinic.id, x.drillCode]));
@@ -128,7 +152,9 @@ async function main(argv: string[]): Promise<void> {
       const figures = await runLoad(server, clinics, users, args.loadSeconds, today, drillCodes);
       load.push(figures);
       afterLoadMb.push([users, server.sampleRss()]);
-      log(`  ${figures.queriesPerSecond.toFixed(1)} queries/s, p50 ${figures.latency.median.toFixed(0)} ms, p95 ${figures.latency.p95.toFixed(0)} ms, p99 ${figures.latency.p99.toFixed(0)} ms, ${figures.errors} errors, ${figures.crossTenantRows} cross-tenant rows`);
+      log(
+        `  ${figures.queriesPerSecond.toFixed(1)} queries/s, p50 ${figures.latency.median.toFixed(0)} ms, p95 ${figures.latency.p95.toFixed(0)} ms, p99 ${figures.latency.p99.toFixed(0)} ms, ${figures.errors} errors, ${figures.crossTenantRows} cross-tenant rows`,
+      );
     }
 
     const peakMb = Math.max(...server.rss.map((x) => x.mb));

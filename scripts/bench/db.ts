@@ -17,7 +17,14 @@ export const MYSQL = {
 /** A connection without a default database: the benchmark's own statements name their schema, so the
  * slow log (filtered on the bench database) never counts them as the server's. */
 export function connect(database?: string): Promise<mysql.Connection> {
-  return mysql.createConnection({ ...MYSQL, ...(database ? { database } : {}), supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, multipleStatements: false });
+  return mysql.createConnection({
+    ...MYSQL,
+    ...(database ? { database } : {}),
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    multipleStatements: false,
+  });
 }
 
 export async function rows<T = Record<string, unknown>>(db: mysql.Connection, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -90,7 +97,10 @@ export class SlowLog {
   ) {}
 
   async arm(): Promise<void> {
-    const [row] = await rows<{ o: string; t: string; s: string }>(this.db, 'SELECT @@GLOBAL.log_output AS o, @@GLOBAL.long_query_time AS t, @@GLOBAL.slow_query_log AS s');
+    const [row] = await rows<{ o: string; t: string; s: string }>(
+      this.db,
+      'SELECT @@GLOBAL.log_output AS o, @@GLOBAL.long_query_time AS t, @@GLOBAL.slow_query_log AS s',
+    );
     this.saved = { log_output: row!.o, long_query_time: String(row!.t), slow_query_log: String(row!.s) };
     await this.db.query("SET GLOBAL log_output = 'NONE'");
     await this.db.query('SET GLOBAL long_query_time = 0');

@@ -39,7 +39,10 @@ function itemsSql(db: string, cols: ItemColumns, extraWhere = ''): string {
     joins.push(`JOIN ${t('service_codes')} sc ON sc.id = i.service_code_id`);
   }
   if (cols.provider) {
-    select.push('pr.id AS provider_id', "CONCAT(pr.first_name, ' ', pr.last_name, COALESCE(CONCAT(', ', pr.credentials), '')) AS provider_name");
+    select.push(
+      'pr.id AS provider_id',
+      "CONCAT(pr.first_name, ' ', pr.last_name, COALESCE(CONCAT(', ', pr.credentials), '')) AS provider_name",
+    );
     joins.push(`JOIN ${t('providers')} pr ON pr.id = COALESCE(i.rendering_provider_id, p.provider_id)`);
   }
   if (cols.payor) {
@@ -56,7 +59,8 @@ function itemsSql(db: string, cols: ItemColumns, extraWhere = ''): string {
     WHERE p.clinic_id = ? AND p.purchased_on BETWEEN ? AND ? AND p.status <> 'void'${extraWhere}`;
 }
 
-const ALL = 'SUM(x.units) AS units, COUNT(DISTINCT x.purchase_id) AS visits, SUM(x.billed_amount) AS billed, SUM(x.paid) AS paid, COUNT(DISTINCT x.patient_id) AS patients';
+const ALL =
+  'SUM(x.units) AS units, COUNT(DISTINCT x.purchase_id) AS visits, SUM(x.billed_amount) AS billed, SUM(x.paid) AS paid, COUNT(DISTINCT x.patient_id) AS patients';
 const BASE = 'SUM(x.units) AS units, COUNT(DISTINCT x.purchase_id) AS visits, SUM(x.billed_amount) AS billed, SUM(x.paid) AS paid';
 const WEEK = 'DATE_SUB(x.purchased_on, INTERVAL WEEKDAY(x.purchased_on) DAY)';
 const MONTH = "DATE_FORMAT(x.purchased_on, '%Y-%m-01')";
@@ -71,19 +75,34 @@ export function hostFloorSql(name: QueryName, input: FloorInput, grain: 'week' |
     case 'clinic':
       return { sql: `SELECT name, timezone, currency FROM \`${db}\`.clinics WHERE id = ?`, params: [clinicId] };
     case 'main':
-      return { sql: `SELECT x.code, x.description, x.code_type, ${ALL} ${from({ code: true, paid: true, patient: true })} GROUP BY x.code, x.description, x.code_type ORDER BY x.code LIMIT 10000`, params };
+      return {
+        sql: `SELECT x.code, x.description, x.code_type, ${ALL} ${from({ code: true, paid: true, patient: true })} GROUP BY x.code, x.description, x.code_type ORDER BY x.code LIMIT 10000`,
+        params,
+      };
     case 'totals':
       return { sql: `SELECT ${ALL} ${from({ paid: true, patient: true })}`, params };
     case 'trend':
       return { sql: `SELECT ${period} AS period, ${BASE} ${from({ paid: true })} GROUP BY 1 ORDER BY 1`, params };
     case 'topCodes':
-      return { sql: `SELECT x.code, x.description, SUM(x.units) AS units ${from({ code: true })} GROUP BY x.code, x.description ORDER BY units DESC LIMIT 10`, params };
+      return {
+        sql: `SELECT x.code, x.description, SUM(x.units) AS units ${from({ code: true })} GROUP BY x.code, x.description ORDER BY units DESC LIMIT 10`,
+        params,
+      };
     case 'payorMix':
-      return { sql: `SELECT x.payor_id, x.payor_name, SUM(x.billed_amount) AS billed ${from({ payor: true })} GROUP BY x.payor_id, x.payor_name ORDER BY billed DESC LIMIT 1000`, params };
+      return {
+        sql: `SELECT x.payor_id, x.payor_name, SUM(x.billed_amount) AS billed ${from({ payor: true })} GROUP BY x.payor_id, x.payor_name ORDER BY billed DESC LIMIT 1000`,
+        params,
+      };
     case 'heatmap':
-      return { sql: `SELECT x.payor_id, x.payor_name, x.code, SUM(x.paid) AS paid, SUM(x.units) AS units ${from({ payor: true, code: true, paid: true }, ' AND p.payor_id IS NOT NULL')} GROUP BY x.payor_id, x.payor_name, x.code LIMIT 10000`, params };
+      return {
+        sql: `SELECT x.payor_id, x.payor_name, x.code, SUM(x.paid) AS paid, SUM(x.units) AS units ${from({ payor: true, code: true, paid: true }, ' AND p.payor_id IS NOT NULL')} GROUP BY x.payor_id, x.payor_name, x.code LIMIT 10000`,
+        params,
+      };
     case 'pivot':
-      return { sql: `SELECT x.code, x.provider_id, x.provider_name, SUM(x.units) AS units ${from({ code: true, provider: true })} GROUP BY x.code, x.provider_id, x.provider_name LIMIT 10000`, params };
+      return {
+        sql: `SELECT x.code, x.provider_id, x.provider_name, SUM(x.units) AS units ${from({ code: true, provider: true })} GROUP BY x.code, x.provider_id, x.provider_name LIMIT 10000`,
+        params,
+      };
     case 'drill':
       return {
         sql: `SELECT x.provider_id, x.provider_name, ${ALL} ${from({ provider: true, paid: true, patient: true }, ` AND i.service_code_id = (SELECT id FROM \`${db}\`.service_codes WHERE clinic_id = ? AND code = ?)`)} GROUP BY x.provider_id, x.provider_name ORDER BY x.provider_name LIMIT 10000`,
@@ -121,7 +140,12 @@ export function hostFloorSql(name: QueryName, input: FloorInput, grain: 'week' |
  * `targetTableName` from `usedPreAggregations`), so they are read from information_schema: for each
  * partition (`<name>YYYYMM01_…`) the newest version, by creation time.
  */
-export async function preAggregationSql(db: mysql.Connection, schema: string, sql: string, range: DateRange): Promise<{ sql: string; tables: number }> {
+export async function preAggregationSql(
+  db: mysql.Connection,
+  schema: string,
+  sql: string,
+  range: DateRange,
+): Promise<{ sql: string; tables: number }> {
   const escaped = schema.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const names = [...new Set([...sql.matchAll(new RegExp(`${escaped}\\.(\\w+)`, 'g'))].map((m) => m[1]!))];
   let out = sql;
@@ -151,7 +175,11 @@ export async function preAggregationSql(db: mysql.Connection, schema: string, sq
 }
 
 /** Runs a statement and returns its rows and wall time in ms. */
-export async function timeSql(db: mysql.Connection, sql: string, params: unknown[]): Promise<{ ms: number; rows: Record<string, unknown>[] }> {
+export async function timeSql(
+  db: mysql.Connection,
+  sql: string,
+  params: unknown[],
+): Promise<{ ms: number; rows: Record<string, unknown>[] }> {
   const start = performance.now();
   const [rows] = await db.query({ sql, values: params, timeout: 300_000 });
   return { ms: performance.now() - start, rows: rows as Record<string, unknown>[] };

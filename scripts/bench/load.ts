@@ -33,14 +33,20 @@ export interface LoadFigures {
 
 const PRESETS: DatePreset[] = ['last_month', 'last_month', 'quarter_to_date', 'year_to_date', 'last_12_months'];
 
-
 const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 function clinicMember(name: QueryName): string {
   return name === 'maturity' ? 'payment_maturity.clinic_id' : name === 'clinic' ? 'clinic.clinic_id' : 'service_code_usage.clinic_id';
 }
 
-export async function runLoad(server: BenchServer, clinics: ClinicInfo[], users: number, seconds: number, today: string, drillCodes: Map<number, string>): Promise<LoadFigures> {
+export async function runLoad(
+  server: BenchServer,
+  clinics: ClinicInfo[],
+  users: number,
+  seconds: number,
+  today: string,
+  drillCodes: Map<number, string>,
+): Promise<LoadFigures> {
   const latencies: number[] = [];
   const pageLatencies: number[] = [];
   const errorSamples: string[] = [];

@@ -62,7 +62,13 @@ async function startServer(dir: string): Promise<{ app: RunningApp; cleanup: () 
   if (args.db === 'duckdb') {
     const file = path.join(dir, 'measure.duckdb');
     await seedDuckDb(file, seed);
-    const config = readConfig({ ...process.env, PORT: '0', CUBEJS_API_SECRET: SECRET, CUBEJS_DB_TYPE: 'duckdb', CUBEJS_DB_DUCKDB_DATABASE_PATH: file });
+    const config = readConfig({
+      ...process.env,
+      PORT: '0',
+      CUBEJS_API_SECRET: SECRET,
+      CUBEJS_DB_TYPE: 'duckdb',
+      CUBEJS_DB_DUCKDB_DATABASE_PATH: file,
+    });
     return { app: await createApp(config, SECRET), cleanup: async () => {} };
   }
   const admin = await mysql.createConnection(MYSQL);
@@ -120,7 +126,9 @@ async function measureOnce(browser: Browser, url: string): Promise<Run> {
     if (response.request().resourceType() === 'script') scripts.push(response.body());
   });
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __firstData?: number }).__firstData !== undefined, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as { __firstData?: number }).__firstData !== undefined, undefined, {
+    timeout: 60_000,
+  });
   const firstDataMs = await page.evaluate(() => (window as unknown as { __firstData: number }).__firstData);
   // Let the charts load too, so that any script they would pull in is counted.
   await page.waitForFunction(() => !document.querySelector('.chart-card[aria-busy]'), undefined, { timeout: 60_000 });
@@ -138,11 +146,15 @@ async function measureOnce(browser: Browser, url: string): Promise<Run> {
 async function main(): Promise<void> {
   if (!args['no-build']) {
     log('Building the dashboard (NODE_ENV=production)…');
-    execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: 'inherit',
+      },
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-measure-'));
   log(`Seeding the demo data (${args.db}) and starting the server…`);

@@ -56,7 +56,16 @@ function env(type: 'mysql' | 'duckdb', keySeconds: number, modelDir?: string): R
     ...(modelDir ? { SCU_MODEL_DIR: modelDir } : {}),
   };
   return type === 'mysql'
-    ? { ...base, CUBEJS_DB_TYPE: 'mysql', CUBEJS_DB_HOST: MYSQL.host, CUBEJS_DB_PORT: String(MYSQL.port), CUBEJS_DB_USER: MYSQL.user, CUBEJS_DB_PASS: MYSQL.password, CUBEJS_DB_NAME: DB, CUBEJS_PRE_AGGREGATIONS_SCHEMA: `${DB}_pre_aggregations` }
+    ? {
+        ...base,
+        CUBEJS_DB_TYPE: 'mysql',
+        CUBEJS_DB_HOST: MYSQL.host,
+        CUBEJS_DB_PORT: String(MYSQL.port),
+        CUBEJS_DB_USER: MYSQL.user,
+        CUBEJS_DB_PASS: MYSQL.password,
+        CUBEJS_DB_NAME: DB,
+        CUBEJS_PRE_AGGREGATIONS_SCHEMA: `${DB}_pre_aggregations`,
+      }
     : { ...base, CUBEJS_DB_TYPE: 'duckdb', CUBEJS_DB_DUCKDB_DATABASE_PATH: duckPath };
 }
 
@@ -141,14 +150,19 @@ async function addPayment(type: 'mysql' | 'duckdb', app: RunningApp): Promise<vo
     await conn.end();
   } else {
     // The server holds the DuckDB file: write through its own driver.
-    const driver = await (app.core as unknown as { getDriver(ctx: unknown): Promise<{ query(sql: string): Promise<unknown> }> }).getDriver({ securityContext: {}, dataSource: 'default' });
+    const driver = await (app.core as unknown as { getDriver(ctx: unknown): Promise<{ query(sql: string): Promise<unknown> }> }).getDriver({
+      securityContext: {},
+      dataSource: 'default',
+    });
     for (const s of sql) await driver.query(s);
   }
 }
 
 /** Stops the app's scheduled refresh timer (Cube keeps it in a private field). */
 async function stopTimer(app: RunningApp): Promise<RunningApp> {
-  await (app.core as unknown as { scheduledRefreshTimerInterval?: { cancel(wait?: boolean): Promise<void> } }).scheduledRefreshTimerInterval?.cancel(true);
+  await (
+    app.core as unknown as { scheduledRefreshTimerInterval?: { cancel(wait?: boolean): Promise<void> } }
+  ).scheduledRefreshTimerInterval?.cancel(true);
   return app;
 }
 
@@ -214,10 +228,14 @@ async function main() {
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(`\nscale ${scale}, ${years} year(s), ${items} purchase_items, ${os.cpus().length} cores\n`);
-  console.log('| database | full build (3 pre-aggregations) | refresh pass, nothing changed | refresh pass, one payment added | report query, rollup (median) | same query, host tables (median) | with visit counts, visit_items (median) | same query, host tables (median) |');
+  console.log(
+    '| database | full build (3 pre-aggregations) | refresh pass, nothing changed | refresh pass, one payment added | report query, rollup (median) | same query, host tables (median) | with visit counts, visit_items (median) | same query, host tables (median) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.type === 'mysql' ? 'MariaDB' : 'DuckDB'} | ${s(r.fullBuild)} | ${Math.round(r.idlePass)} ms | ${s(r.onePaymentPass)} | ${Math.round(r.rollupMs)} ms | ${Math.round(r.rawMs)} ms | ${Math.round(r.itemsMs)} ms | ${Math.round(r.rawVisitsMs)} ms |`);
+    console.log(
+      `| ${r.type === 'mysql' ? 'MariaDB' : 'DuckDB'} | ${s(r.fullBuild)} | ${Math.round(r.idlePass)} ms | ${s(r.onePaymentPass)} | ${Math.round(r.rollupMs)} ms | ${Math.round(r.rawMs)} ms | ${Math.round(r.itemsMs)} ms | ${Math.round(r.rawVisitsMs)} ms |`,
+    );
   }
 }
 

@@ -21,7 +21,8 @@ import {
 } from '../../dashboard/src/lib/report-query.js';
 import { DEFAULT_STATE, type ReportState } from '../../dashboard/src/lib/report-state.js';
 
-export type QueryName = 'clinic' | 'main' | 'totals' | 'trend' | 'topCodes' | 'payorMix' | 'maturity' | 'heatmap' | 'pivot' | 'drill' | 'drillTotals';
+export type QueryName =
+  'clinic' | 'main' | 'totals' | 'trend' | 'topCodes' | 'payorMix' | 'maturity' | 'heatmap' | 'pivot' | 'drill' | 'drillTotals';
 
 export const QUERY_LABELS: Record<QueryName, string> = {
   clinic: 'clinic labels',

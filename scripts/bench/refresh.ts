@@ -42,7 +42,13 @@ export interface NewPaymentCost {
 
 const TRACKER = /"message":"Change tracker pass"/;
 
-export async function idleCost(server: BenchServer, slow: SlowLog, dbPid: number | null, minutes: number, refreshEverySeconds: number): Promise<IdleCost> {
+export async function idleCost(
+  server: BenchServer,
+  slow: SlowLog,
+  dbPid: number | null,
+  minutes: number,
+  refreshEverySeconds: number,
+): Promise<IdleCost> {
   const trackerBefore = server.log.length;
   const cpu0 = databaseCpuSeconds(dbPid);
   const t0 = performance.now();
@@ -113,7 +119,9 @@ export async function newPaymentCost(
   };
   const before = await paid();
   const expected = before + Math.round(Number(AMOUNT) * 100);
-  log(`new payment: clinic ${clinicId}, item ${visit.item_id} of ${visit.purchased_on}; Insurance Paid that day ${(before / 100).toFixed(2)}, expecting ${(expected / 100).toFixed(2)}`);
+  log(
+    `new payment: clinic ${clinicId}, item ${visit.item_id} of ${visit.purchased_on}; Insurance Paid that day ${(before / 100).toFixed(2)}, expecting ${(expected / 100).toFixed(2)}`,
+  );
 
   const waitFor = async (cents: number): Promise<number | null> => {
     const start = performance.now();
@@ -131,19 +139,14 @@ export async function newPaymentCost(
   let window: SlowLogWindow;
   let cpu: number;
   try {
-    await db.query(`INSERT INTO ${t('payments')} (id, clinic_id, source, payor_id, received_on, posted_at, reference) VALUES (?, ?, 'insurance', ?, ?, UTC_TIMESTAMP(), 'BENCH')`, [
-      ids!.payment,
-      clinicId,
-      visit.payor_id,
-      visit.purchased_on,
-    ]);
-    await db.query(`INSERT INTO ${t('payment_applications')} (id, clinic_id, payment_id, purchase_item_id, amount, applied_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())`, [
-      ids!.application,
-      clinicId,
-      ids!.payment,
-      visit.item_id,
-      AMOUNT,
-    ]);
+    await db.query(
+      `INSERT INTO ${t('payments')} (id, clinic_id, source, payor_id, received_on, posted_at, reference) VALUES (?, ?, 'insurance', ?, ?, UTC_TIMESTAMP(), 'BENCH')`,
+      [ids!.payment, clinicId, visit.payor_id, visit.purchased_on],
+    );
+    await db.query(
+      `INSERT INTO ${t('payment_applications')} (id, clinic_id, payment_id, purchase_item_id, amount, applied_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())`,
+      [ids!.application, clinicId, ids!.payment, visit.item_id, AMOUNT],
+    );
     visibleSeconds = await waitFor(expected);
   } finally {
     window = await slow.close();

@@ -21,10 +21,12 @@ memory. Each size has its own section; a run replaces only its own. How each fig
 const WHY_HEADING = '### Why, and what next';
 const WHY_PLACEHOLDER = '_To be written by the lead engineer: what these figures mean and what changes next._';
 
-const ms = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ms = (v: number | null | undefined) =>
+  v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1);
 const s = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 const pair = (x: Summary | null | undefined) => (x && x.n ? `${ms(x.median)} / ${ms(x.p95)}` : 'n/a');
-const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
+const ratio = (a: number, b: number | undefined) =>
+  b && Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a';
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export interface TargetRow {
@@ -45,7 +47,8 @@ function verdict(value: number | null, limit: number, unit: string): { met: bool
 
 export function targets(r: BenchResults): TargetRow[] {
   const rows: TargetRow[] = [];
-  const add = (target: string, limit: string, measured: string, v: { met: boolean | null; by: string }) => rows.push({ target, limit, measured, ...v });
+  const add = (target: string, limit: string, measured: string, v: { met: boolean | null; by: string }) =>
+    rows.push({ target, limit, measured, ...v });
   const firstS = r.coldStart.firstDataMs / 1000;
   add('first data, largest clinic, default view, cold server', '≤ 3 s', `${s(firstS, 2)} s`, verdict(firstS, 3, 's'));
   const allS = r.coldStart.allPartitionsMs / 1000;
@@ -60,12 +63,32 @@ export function targets(r: BenchResults): TargetRow[] {
   const worst = (key: 'uncached' | 'cached') => all.reduce((a, b) => (b.q[key].p95 > (a?.q[key].p95 ?? -1) ? b : a), all[0]);
   const wu = worst('uncached');
   const wc = worst('cached');
-  add('report queries uncached, p95 (worst query)', '≤ 150 ms', wu ? `${ms(wu.q.uncached.p95)} ms (${wu.q.name}, ${wu.suite.which} clinic)` : 'n/a', verdict(wu?.q.uncached.p95 ?? null, 150, 'ms'));
-  add('report queries cached, p95 (worst query)', '≤ 20 ms', wc ? `${ms(wc.q.cached.p95)} ms (${wc.q.name}, ${wc.suite.which} clinic)` : 'n/a', verdict(wc?.q.cached.p95 ?? null, 20, 'ms'));
+  add(
+    'report queries uncached, p95 (worst query)',
+    '≤ 150 ms',
+    wu ? `${ms(wu.q.uncached.p95)} ms (${wu.q.name}, ${wu.suite.which} clinic)` : 'n/a',
+    verdict(wu?.q.uncached.p95 ?? null, 150, 'ms'),
+  );
+  add(
+    'report queries cached, p95 (worst query)',
+    '≤ 20 ms',
+    wc ? `${ms(wc.q.cached.p95)} ms (${wc.q.name}, ${wc.suite.which} clinic)` : 'n/a',
+    verdict(wc?.q.cached.p95 ?? null, 20, 'ms'),
+  );
   const heavy = r.load.find((l) => l.users === 200) ?? r.load[r.load.length - 1];
   if (heavy) {
-    add(`${heavy.users} concurrent users, query p95${heavy.users === 200 ? '' : ' (200 not run)'}`, '≤ 500 ms', `${ms(heavy.latency.p95)} ms`, verdict(heavy.latency.p95, 500, 'ms'));
-    add(`${heavy.users} concurrent users, errors`, '0', String(heavy.errors), heavy.errors === 0 ? { met: true, by: 'met' } : { met: false, by: `missed: ${heavy.errors} of ${heavy.queries}` });
+    add(
+      `${heavy.users} concurrent users, query p95${heavy.users === 200 ? '' : ' (200 not run)'}`,
+      '≤ 500 ms',
+      `${ms(heavy.latency.p95)} ms`,
+      verdict(heavy.latency.p95, 500, 'ms'),
+    );
+    add(
+      `${heavy.users} concurrent users, errors`,
+      '0',
+      String(heavy.errors),
+      heavy.errors === 0 ? { met: true, by: 'met' } : { met: false, by: `missed: ${heavy.errors} of ${heavy.queries}` },
+    );
   }
   return rows;
 }
@@ -83,30 +106,56 @@ export function renderSection(r: BenchResults, why: string): string {
   push('### Machine, versions, data', '', '| | |', '|---|---|');
   push(`| machine | ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${s(r.machine.memoryGb)} GB memory, shared with other work |`);
   push(`| versions | Node ${r.machine.node}, MariaDB ${r.machine.mariadb}, Cube ${r.machine.cube} (${r.machine.cubeMode} mode) |`);
-  push(`| data | seeder scale ${r.args.scale}, ${r.data.clinics} clinics, ${r.data.reused ? 'reused' : `seeded in ${s(r.data.seedSeconds)} s`} |`);
-  push(`| rows | ${Object.entries(r.data.rowsByTable).map(([t, n]) => `${t} ${int(n)}`).join(', ')} |`);
+  push(
+    `| data | seeder scale ${r.args.scale}, ${r.data.clinics} clinics, ${r.data.reused ? 'reused' : `seeded in ${s(r.data.seedSeconds)} s`} |`,
+  );
+  push(
+    `| rows | ${Object.entries(r.data.rowsByTable)
+      .map(([t, n]) => `${t} ${int(n)}`)
+      .join(', ')} |`,
+  );
   push(`| clinics measured | ${r.suites.map((x) => `${x.which}: clinic ${x.clinic.id} (${int(x.clinic.items)} items)`).join('; ')} |`);
-  push(`| default view | ${r.defaultRange.from} … ${r.defaultRange.to} (the report's default: last full month in the clinic's calendar) |`, '');
+  push(
+    `| default view | ${r.defaultRange.from} … ${r.defaultRange.to} (the report's default: last full month in the clinic's calendar) |`,
+    '',
+  );
 
   push('### Targets (issue 14)', '', '| target | limit | measured | verdict |', '|---|---|---|---|');
-  for (const t of targets(r)) push(`| ${t.target} | ${t.limit} | ${t.measured} | ${t.met === null ? '—' : t.met ? '**met**' : '**missed**'}: ${t.by} |`);
+  for (const t of targets(r))
+    push(`| ${t.target} | ${t.limit} | ${t.measured} | ${t.met === null ? '—' : t.met ? '**met**' : '**missed**'}: ${t.by} |`);
   push('');
 
   const c = r.coldStart;
   push('### Cold start', '', '| what | figure |', '|---|---|');
-  push(`| first data, largest clinic's default view (main table), from spawn | ${s(c.firstDataMs / 1000, 2)} s (${c.firstDataAttempts} attempts, ${c.firstDataRows} rows) |`);
-  push(`| every partition built, from spawn | ${s(c.allPartitionsMs / 1000)} s (${c.tables} tables; log line "Pre-aggregations up to date in ${c.refreshPassSeconds} s." at ${s(c.upToDateLogMs / 1000)} s) |`);
+  push(
+    `| first data, largest clinic's default view (main table), from spawn | ${s(c.firstDataMs / 1000, 2)} s (${c.firstDataAttempts} attempts, ${c.firstDataRows} rows) |`,
+  );
+  push(
+    `| every partition built, from spawn | ${s(c.allPartitionsMs / 1000)} s (${c.tables} tables; log line "Pre-aggregations up to date in ${c.refreshPassSeconds} s." at ${s(c.upToDateLogMs / 1000)} s) |`,
+  );
   push('');
 
   push('### Report queries', '');
-  push('Milliseconds, median / p95 over ' + `${r.args.runs} runs; uncached = \`cache: "no-cache"\` (Cube runs the SQL again), cached = the same query repeated; ` +
-    'host SQL = hand-written indexed SQL on the host tables; pre-agg read = the SQL Cube ran, on the pre-aggregation tables it used, run directly. Ratios: uncached median ÷ floor median.', '');
+  push(
+    'Milliseconds, median / p95 over ' +
+      `${r.args.runs} runs; uncached = \`cache: "no-cache"\` (Cube runs the SQL again), cached = the same query repeated; ` +
+      'host SQL = hand-written indexed SQL on the host tables; pre-agg read = the SQL Cube ran, on the pre-aggregation tables it used, run directly. Ratios: uncached median ÷ floor median.',
+    '',
+  );
   if (r.noCacheCheck) push(`Uncached really reaches the database: ${r.noCacheCheck}`, '');
   for (const suite of r.suites) {
-    push(`**${suite.which} clinic** ${suite.clinic.id} (${int(suite.clinic.items)} items), ${suite.range.from} … ${suite.range.to}, drill code ${suite.drillCode || 'n/a'}; totals vs host SQL: ${suite.totalsAgree ? 'equal' : `**differ**: ${suite.totalsDetail}`}`, '');
-    push('| query | rows | uncached | cached | host SQL | pre-agg read | ÷ host SQL | ÷ pre-agg read | pre-aggregation |', '|---|---:|---:|---:|---:|---:|---:|---:|---|');
+    push(
+      `**${suite.which} clinic** ${suite.clinic.id} (${int(suite.clinic.items)} items), ${suite.range.from} … ${suite.range.to}, drill code ${suite.drillCode || 'n/a'}; totals vs host SQL: ${suite.totalsAgree ? 'equal' : `**differ**: ${suite.totalsDetail}`}`,
+      '',
+    );
+    push(
+      '| query | rows | uncached | cached | host SQL | pre-agg read | ÷ host SQL | ÷ pre-agg read | pre-aggregation |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
     for (const q of suite.queries) {
-      push(`| ${QUERY_LABELS[q.name]} | ${q.rows} | ${pair(q.uncached)} | ${pair(q.cached)} | ${pair(q.hostSql)} | ${pair(q.preAggregationRead)} | ${ratio(q.uncached.median, q.hostSql.median)} | ${ratio(q.uncached.median, q.preAggregationRead?.median)} | ${q.usedPreAggregations.join(', ') || 'none'}${q.errors ? ` (${q.errors} errors)` : ''} |`);
+      push(
+        `| ${QUERY_LABELS[q.name]} | ${q.rows} | ${pair(q.uncached)} | ${pair(q.cached)} | ${pair(q.hostSql)} | ${pair(q.preAggregationRead)} | ${ratio(q.uncached.median, q.hostSql.median)} | ${ratio(q.uncached.median, q.preAggregationRead?.median)} | ${q.usedPreAggregations.join(', ') || 'none'}${q.errors ? ` (${q.errors} errors)` : ''} |`,
+      );
     }
     push('');
   }
@@ -115,26 +164,44 @@ export function renderSection(r: BenchResults, why: string): string {
   if (r.idle) {
     const i = r.idle;
     push(`| idle window | ${s(i.seconds)} s, ${i.passes} refresh passes (every ${r.refreshEverySeconds} s) |`);
-    push(`| database CPU (mariadbd user+system, whole server) | ${s(i.dbCpuSeconds, 2)} s, ${s(i.dbCpuSecondsPerMinute, 2)} CPU s per minute |`);
-    push(`| bench database's statements (slow log${i.slowLog.intact ? '' : ', **partial: another client switched the slow log off during the window**'}) | ${i.slowLog.statements} statements, ${ms(i.slowLog.totalMs)} ms; ${ms(i.statementMsPerMinute)} ms per minute, ${ms(i.statementMsPerPass)} ms per pass |`);
+    push(
+      `| database CPU (mariadbd user+system, whole server) | ${s(i.dbCpuSeconds, 2)} s, ${s(i.dbCpuSecondsPerMinute, 2)} CPU s per minute |`,
+    );
+    push(
+      `| bench database's statements (slow log${i.slowLog.intact ? '' : ', **partial: another client switched the slow log off during the window**'}) | ${i.slowLog.statements} statements, ${ms(i.slowLog.totalMs)} ms; ${ms(i.statementMsPerMinute)} ms per minute, ${ms(i.statementMsPerPass)} ms per pass |`,
+    );
     push(`| of which on the pre-aggregation schema | ${ms(i.slowLog.preAggregationMs)} ms |`);
-    push(`| slowest statements | ${i.slowLog.top.map((t) => `${ms(t.ms)} ms \`${t.sql.replace(/\|/g, '\\|').replace(/`/g, "'")}\``).join('<br>') || 'none'} |`);
-    push(`| change tracker ("Change tracker pass" log lines) | ${i.trackerDbMs ? `${i.trackerPasses} passes, dbMs median ${ms(median(i.trackerDbMs))}, max ${ms(Math.max(...i.trackerDbMs))}` : 'n/a (the server logs no such line)'} |`);
+    push(
+      `| slowest statements | ${i.slowLog.top.map((t) => `${ms(t.ms)} ms \`${t.sql.replace(/\|/g, '\\|').replace(/`/g, "'")}\``).join('<br>') || 'none'} |`,
+    );
+    push(
+      `| change tracker ("Change tracker pass" log lines) | ${i.trackerDbMs ? `${i.trackerPasses} passes, dbMs median ${ms(median(i.trackerDbMs))}, max ${ms(Math.max(...i.trackerDbMs))}` : 'n/a (the server logs no such line)'} |`,
+    );
   } else push('| idle window | not measured (--minutes 0) |');
   if (r.newPayment) {
     const p = r.newPayment;
     push(`| one new payment application (clinic ${p.clinicId}, ${p.visitDate}, ${p.amount}) visible after | ${s(p.visibleSeconds)} s |`);
-    push(`| meanwhile: database CPU / bench statements${p.slowLog.intact ? '' : ' (slow log partial: switched off by another client)'} | ${s(p.dbCpuSeconds, 2)} CPU s / ${p.slowLog.statements} statements, ${ms(p.slowLog.totalMs)} ms (${ms(p.slowLog.preAggregationMs)} ms on the pre-aggregation schema) |`);
+    push(
+      `| meanwhile: database CPU / bench statements${p.slowLog.intact ? '' : ' (slow log partial: switched off by another client)'} | ${s(p.dbCpuSeconds, 2)} CPU s / ${p.slowLog.statements} statements, ${ms(p.slowLog.totalMs)} ms (${ms(p.slowLog.preAggregationMs)} ms on the pre-aggregation schema) |`,
+    );
     push(`| removed again, report back to its figure after | ${s(p.revertedSeconds)} s |`);
   }
   push('');
 
   push('### Concurrent dashboard users', '');
-  push(`Each user loads the page (clinic labels, main table and totals, then the five charts) in a loop for ${r.args.loadSeconds} s, ` +
-    'across all clinics, roles owner / billing / provider, range presets and filters; latency includes "Continue wait" retries.', '');
-  push('| users | queries/s | pages/s | query p50 / p95 / p99 ms | page p50 / p95 ms | errors | Continue wait retries | rows checked | cross-tenant rows |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  push(
+    `Each user loads the page (clinic labels, main table and totals, then the five charts) in a loop for ${r.args.loadSeconds} s, ` +
+      'across all clinics, roles owner / billing / provider, range presets and filters; latency includes "Continue wait" retries.',
+    '',
+  );
+  push(
+    '| users | queries/s | pages/s | query p50 / p95 / p99 ms | page p50 / p95 ms | errors | Continue wait retries | rows checked | cross-tenant rows |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const l of r.load) {
-    push(`| ${l.users} | ${s(l.queriesPerSecond)} | ${s(l.pagesPerSecond, 2)} | ${ms(l.latency.median)} / ${ms(l.latency.p95)} / ${ms(l.latency.p99)} | ${ms(l.pageLatency.median)} / ${ms(l.pageLatency.p95)} | ${l.errors} of ${l.queries}${l.errorSamples.length ? ` (${l.errorSamples.join('; ').replace(/\|/g, '/')})` : ''} | ${l.continueWaitRetries} | ${int(l.rowsChecked)} | ${l.crossTenantRows} |`);
+    push(
+      `| ${l.users} | ${s(l.queriesPerSecond)} | ${s(l.pagesPerSecond, 2)} | ${ms(l.latency.median)} / ${ms(l.latency.p95)} / ${ms(l.latency.p99)} | ${ms(l.pageLatency.median)} / ${ms(l.pageLatency.p95)} | ${l.errors} of ${l.queries}${l.errorSamples.length ? ` (${l.errorSamples.join('; ').replace(/\|/g, '/')})` : ''} | ${l.continueWaitRetries} | ${int(l.rowsChecked)} | ${l.crossTenantRows} |`,
+    );
   }
   push('');
 

@@ -20,7 +20,11 @@ export interface SeedResult {
 const TOLERANCE = 0.05;
 
 async function countRows(db: mysql.Connection, database: string): Promise<Record<string, number> | null> {
-  const present = await rows<{ n: string }>(db, 'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name IN (?)', [database, HOST_TABLES]);
+  const present = await rows<{ n: string }>(
+    db,
+    'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name IN (?)',
+    [database, HOST_TABLES],
+  );
   if (Number(present[0]?.n) !== HOST_TABLES.length) return null;
   const counts: Record<string, number> = {};
   for (const table of HOST_TABLES) {
@@ -49,17 +53,29 @@ export async function ensureBenchDatabase(db: mysql.Connection, args: BenchArgs,
     Math.abs(existing.purchase_items! - expected.purchaseItems) <= TOLERANCE * expected.purchaseItems &&
     existing.clinics === clinics;
   if (existing) {
-    log(`${args.database}: ${existing.purchase_items!.toLocaleString('en-US')} purchase_items, ${existing.clinics} clinics ` +
-      `(scale ${args.scale} gives ~${expected.purchaseItems.toLocaleString('en-US')} and ${clinics} clinics): ${matches ? 'matches' : 'does not match'}`);
+    log(
+      `${args.database}: ${existing.purchase_items!.toLocaleString('en-US')} purchase_items, ${existing.clinics} clinics ` +
+        `(scale ${args.scale} gives ~${expected.purchaseItems.toLocaleString('en-US')} and ${clinics} clinics): ${matches ? 'matches' : 'does not match'}`,
+    );
   }
-  if (matches && args.seedMode !== 'reseed') return { reused: true, seedSeconds: null, expectedItems: expected.purchaseItems, rowsByTable: existing, clinics };
-  if (args.seedMode === 'reuse') throw new Error(`--reuse: ${args.database} does not hold the data of scale ${args.scale}; run without --reuse to seed it`);
+  if (matches && args.seedMode !== 'reseed')
+    return { reused: true, seedSeconds: null, expectedItems: expected.purchaseItems, rowsByTable: existing, clinics };
+  if (args.seedMode === 'reuse')
+    throw new Error(`--reuse: ${args.database} does not hold the data of scale ${args.scale}; run without --reuse to seed it`);
 
-  log(`seeding ${args.database}: scale ${args.scale}, ~${expected.purchaseItems.toLocaleString('en-US')} purchase_items, ${clinics} clinics`);
+  log(
+    `seeding ${args.database}: scale ${args.scale}, ~${expected.purchaseItems.toLocaleString('en-US')} purchase_items, ${clinics} clinics`,
+  );
   const summary = await seedMysql(
     { host: MYSQL.host, port: MYSQL.port, user: MYSQL.user, password: MYSQL.password, database: args.database },
     { scale: args.scale, seed: 1, reset: true, onProgress: progressBar(process.stderr, { label: `seed ${args.database}` }) },
   );
   const counts = (await countRows(db, args.database))!;
-  return { reused: false, seedSeconds: summary.elapsedMs / 1000, expectedItems: expected.purchaseItems, rowsByTable: counts, clinics: counts.clinics! };
+  return {
+    reused: false,
+    seedSeconds: summary.elapsedMs / 1000,
+    expectedItems: expected.purchaseItems,
+    rowsByTable: counts,
+    clinics: counts.clinics!,
+  };
 }

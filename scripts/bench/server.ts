@@ -91,7 +91,11 @@ export class BenchServer {
       ...extraEnv,
     };
     const spawnedAt = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new BenchServer(child, port, spawnedAt);
   }
 
@@ -119,14 +123,18 @@ export class BenchServer {
     for (;;) {
       const line = this.findLog(pattern);
       if (line) return line;
-      if (this.child.exitCode !== null) throw new Error(`the server exited (${this.child.exitCode}) before logging ${pattern}:\n${this.tail()}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`the server exited (${this.child.exitCode}) before logging ${pattern}:\n${this.tail()}`);
       if (performance.now() > deadline) throw new Error(`no log line ${pattern} within ${timeoutMs / 1000} s:\n${this.tail()}`);
       await sleep(100);
     }
   }
 
   tail(lines = 20): string {
-    return this.log.slice(-lines).map((l) => `  [${l.stream}] ${l.text}`).join('\n');
+    return this.log
+      .slice(-lines)
+      .map((l) => `  [${l.stream}] ${l.text}`)
+      .join('\n');
   }
 
   token(claims: TokenClaims): string {
@@ -161,10 +169,12 @@ export class BenchServer {
       }
       if (status === 200 && json.error === 'Continue wait') {
         retries++;
-        if (performance.now() > deadline) return { ok: false, status, ms: since(start), retries, data: [], error: 'Continue wait past the deadline' };
+        if (performance.now() > deadline)
+          return { ok: false, status, ms: since(start), retries, data: [], error: 'Continue wait past the deadline' };
         continue;
       }
-      if (status !== 200 || json.error) return { ok: false, status, ms: since(start), retries, data: [], error: String(json.error ?? `HTTP ${status}`) };
+      if (status !== 200 || json.error)
+        return { ok: false, status, ms: since(start), retries, data: [], error: String(json.error ?? `HTTP ${status}`) };
       const result = (json.results as Record<string, unknown>[] | undefined)?.[0] ?? json;
       return {
         ok: true,

@@ -76,12 +76,15 @@ export async function coldStart(
       } else stablePolls++;
       if (server.findLog(UP_TO_DATE_LINE) && stablePolls >= 3) break;
       if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.tail()}`);
-      if (performance.now() > deadline) throw new Error(`partitions not all built within ${timeoutMs / 1000} s (${tables} tables)\n${server.tail()}`);
+      if (performance.now() > deadline)
+        throw new Error(`partitions not all built within ${timeoutMs / 1000} s (${tables} tables)\n${server.tail()}`);
       await sleep(1000);
     }
     const upToDate = server.findLog(UP_TO_DATE_LINE)!;
     const first = await firstData;
-    log(`first data ${(first.ms / 1000).toFixed(2)} s; "${upToDate.text}" at ${(upToDate.atMs / 1000).toFixed(1)} s; ${tables} tables in ${schema}, the last at ${(lastGrowthMs / 1000).toFixed(1)} s`);
+    log(
+      `first data ${(first.ms / 1000).toFixed(2)} s; "${upToDate.text}" at ${(upToDate.atMs / 1000).toFixed(1)} s; ${tables} tables in ${schema}, the last at ${(lastGrowthMs / 1000).toFixed(1)} s`,
+    );
     return {
       server,
       firstDataMs: first.ms,

@@ -43,7 +43,19 @@ export interface ClinicSuite {
   totalsDetail: string;
 }
 
-const NAMES: QueryName[] = ['clinic', 'main', 'totals', 'trend', 'topCodes', 'payorMix', 'maturity', 'heatmap', 'pivot', 'drill', 'drillTotals'];
+const NAMES: QueryName[] = [
+  'clinic',
+  'main',
+  'totals',
+  'trend',
+  'topCodes',
+  'payorMix',
+  'maturity',
+  'heatmap',
+  'pivot',
+  'drill',
+  'drillTotals',
+];
 
 export async function runSuite(
   server: BenchServer,
@@ -105,15 +117,22 @@ export async function runSuite(
       errors,
     };
     out.push(figures);
-    log(`  ${which} clinic ${clinic.id} ${name.padEnd(12)} uncached ${figures.uncached.median.toFixed(1)} ms, cached ${figures.cached.median.toFixed(1)} ms, ` +
-      `host SQL ${figures.hostSql.median.toFixed(1)} ms, pre-agg read ${figures.preAggregationRead?.median.toFixed(1) ?? 'n/a'} ms (${figures.rows} rows${errors ? `, ${errors} errors` : ''})`);
+    log(
+      `  ${which} clinic ${clinic.id} ${name.padEnd(12)} uncached ${figures.uncached.median.toFixed(1)} ms, cached ${figures.cached.median.toFixed(1)} ms, ` +
+        `host SQL ${figures.hostSql.median.toFixed(1)} ms, pre-agg read ${figures.preAggregationRead?.median.toFixed(1) ?? 'n/a'} ms (${figures.rows} rows${errors ? `, ${errors} errors` : ''})`,
+    );
   }
 
   // The figures must be the same ones: API totals against the host SQL's.
   const apiTotals = (await server.load(token, queries.totals)).data[0] ?? {};
   const floor = hostFloorSql('totals', { database, clinicId: clinic.id, range, drillCode }, grain);
   const hostTotals = (await timeSql(host, floor.sql, floor.params)).rows[0] ?? {};
-  const pairs: [string, string][] = [['units_billed', 'units'], ['visits_used', 'visits'], ['total_billed', 'billed'], ['insurance_paid', 'paid']];
+  const pairs: [string, string][] = [
+    ['units_billed', 'units'],
+    ['visits_used', 'visits'],
+    ['total_billed', 'billed'],
+    ['insurance_paid', 'paid'],
+  ];
   const diffs = pairs
     .map(([api, sql]) => [api, String(apiTotals[`service_code_usage.${api}`] ?? '0'), String(hostTotals[sql] ?? '0')] as const)
     .filter(([, a, b]) => Number(a) !== Number(b));
@@ -124,6 +143,8 @@ export async function runSuite(
     drillCode,
     queries: out,
     totalsAgree: diffs.length === 0,
-    totalsDetail: diffs.length ? diffs.map(([n, a, b]) => `${n}: API ${a} vs SQL ${b}`).join('; ') : 'units, visits, billed and insurance paid equal',
+    totalsDetail: diffs.length
+      ? diffs.map(([n, a, b]) => `${n}: API ${a} vs SQL ${b}`).join('; ')
+      : 'units, visits, billed and insurance paid equal',
   };
 }

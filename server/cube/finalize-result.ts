@@ -61,9 +61,7 @@ export interface ColumnarRows {
   columns: ResponsePrimitive[][];
 }
 
-type TransformedData =
-  | Record<string, ResponsePrimitive>[]
-  | { members: string[]; dataset: ResponsePrimitive[][] };
+type TransformedData = Record<string, ResponsePrimitive>[] | { members: string[]; dataset: ResponsePrimitive[][] };
 
 const GRANULARITY_LEVELS: Record<string, number> = {
   second: 1,
@@ -264,16 +262,49 @@ function pick(source: Record<string, unknown>, keys: readonly string[]): Record<
 }
 
 const QUERY_KEYS = [
-  'measures', 'dimensions', 'timeDimensions', 'segments', 'limit', 'offset', 'total', 'totalQuery',
-  'timezone', 'renewQuery', 'ungrouped', 'responseFormat', 'filters', 'rowLimit', 'order', 'queryType',
+  'measures',
+  'dimensions',
+  'timeDimensions',
+  'segments',
+  'limit',
+  'offset',
+  'total',
+  'totalQuery',
+  'timezone',
+  'renewQuery',
+  'ungrouped',
+  'responseFormat',
+  'filters',
+  'rowLimit',
+  'order',
+  'queryType',
 ] as const;
 const TIME_DIMENSION_KEYS = ['dimension', 'dateRange', 'compareDateRange', 'granularity'] as const;
 const ANNOTATION_ITEM_KEYS = [
-  'title', 'shortTitle', 'description', 'type', 'format', 'meta', 'drillMembers', 'drillMembersGrouped', 'granularity',
+  'title',
+  'shortTitle',
+  'description',
+  'type',
+  'format',
+  'meta',
+  'drillMembers',
+  'drillMembersGrouped',
+  'granularity',
 ] as const;
 const RESULT_KEYS = [
-  'query', 'lastRefreshTime', 'refreshKeyValues', 'usedPreAggregations', 'transformedQuery', 'requestId',
-  'annotation', 'dataSource', 'dbType', 'extDbType', 'external', 'slowQuery', 'total',
+  'query',
+  'lastRefreshTime',
+  'refreshKeyValues',
+  'usedPreAggregations',
+  'transformedQuery',
+  'requestId',
+  'annotation',
+  'dataSource',
+  'dbType',
+  'extDbType',
+  'external',
+  'slowQuery',
+  'total',
 ] as const;
 
 function publicFilter(filter: unknown): unknown {
@@ -304,11 +335,7 @@ function publicAnnotation(annotation: Record<string, Record<string, Record<strin
 }
 
 /** One query's final JSON object, as Cube's `getFinalQueryResult` builds it. */
-function finalizeResultData(
-  root: Record<string, unknown>,
-  request: TransformDataRequest,
-  rows: ColumnarRows,
-): Record<string, unknown> {
+function finalizeResultData(root: Record<string, unknown>, request: TransformDataRequest, rows: ColumnarRows): Record<string, unknown> {
   const out = pick(root, RESULT_KEYS);
   out.query = publicQuery(root.query as NormalizedQuery);
   out.annotation = publicAnnotation((root.annotation ?? {}) as never);
@@ -354,11 +381,7 @@ function columnarRows(raw: unknown): ColumnarRows {
 }
 
 function finalizeOne(wrapper: WrappedResult): Record<string, unknown> {
-  return finalizeResultData(
-    wrapper.getRootResultObject()[0]!,
-    wrapper.getTransformData()[0]!,
-    columnarRows(wrapper.getRawData()[0]),
-  );
+  return finalizeResultData(wrapper.getRootResultObject()[0]!, wrapper.getTransformData()[0]!, columnarRows(wrapper.getRawData()[0]));
 }
 
 /** The final JSON object for a wrapped result: what the native module would have serialized. */

@@ -129,7 +129,9 @@ type GatewayArgs = Parameters<CubejsServerCore['createApiGatewayInstance']>;
 type CompilerApiArgs = Parameters<CubejsServerCore['createCompilerApi']>;
 
 export class JsCubejsServerCore extends CubejsServerCore {
-  protected override createApiGatewayInstance(...[apiSecret, getCompilerApi, getOrchestratorApi, logger, options]: GatewayArgs): ApiGateway {
+  protected override createApiGatewayInstance(
+    ...[apiSecret, getCompilerApi, getOrchestratorApi, logger, options]: GatewayArgs
+  ): ApiGateway {
     return new JsApiGateway(apiSecret, getCompilerApi, getOrchestratorApi, logger, options);
   }
 

@@ -30,9 +30,7 @@ export function installedCubeVersions(): Record<string, string> {
     '@cubejs-backend/duckdb-driver',
     '@cubejs-backend/mysql-driver',
   ];
-  return Object.fromEntries(
-    names.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]),
-  );
+  return Object.fromEntries(names.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]));
 }
 
 /** Throws when an installed Cube package is not the version this adapter was written for. */

@@ -178,10 +178,7 @@ export class ChangeTracker {
       `CREATE TABLE IF NOT EXISTS ${this.log} (month_start DATE NOT NULL PRIMARY KEY, version BIGINT NOT NULL, changed_at TIMESTAMP NOT NULL)`,
       clock,
     );
-    await this.run(
-      `CREATE TABLE IF NOT EXISTS ${this.state} (name VARCHAR(64) NOT NULL PRIMARY KEY, value VARCHAR(255) NOT NULL)`,
-      clock,
-    );
+    await this.run(`CREATE TABLE IF NOT EXISTS ${this.state} (name VARCHAR(64) NOT NULL PRIMARY KEY, value VARCHAR(255) NOT NULL)`, clock);
   }
 
   /** The host's high-water marks now (step 1). */
@@ -216,7 +213,9 @@ export class ChangeTracker {
         continue;
       }
       const at = marks[`${key}_updated`];
-      more.push(at ? `(SELECT COUNT(*) FROM ${table} WHERE updated_at = '${assertTimestamp(at)}') AS ${key}_at_updated` : `0 AS ${key}_at_updated`);
+      more.push(
+        at ? `(SELECT COUNT(*) FROM ${table} WHERE updated_at = '${assertTimestamp(at)}') AS ${key}_at_updated` : `0 AS ${key}_at_updated`,
+      );
     }
     const [counts] = await this.run(`SELECT ${more.join(', ')}`, clock);
     for (const [key, value] of Object.entries(counts ?? {})) marks[key] = text(value);
@@ -264,7 +263,9 @@ export class ChangeTracker {
       const from = key === 'visits' ? LOCATE_FROM.visits : LOCATE_FROM.items;
       const alias = key === 'visits' ? 'p' : 't';
       // >= : rows updated in the same second as the old mark were not all seen.
-      found.push(...(await this.run(`SELECT DISTINCT p.clinic_id, ${MONTH_OF} AS ym FROM ${from} WHERE ${alias}.updated_at >= '${since}'`, clock)));
+      found.push(
+        ...(await this.run(`SELECT DISTINCT p.clinic_id, ${MONTH_OF} AS ym FROM ${from} WHERE ${alias}.updated_at >= '${since}'`, clock)),
+      );
     }
     const months = [...new Set(found.map((r) => yyyymmToMonth(r.ym)))].sort();
     const clinics = [...new Set(found.map((r) => Number(r.clinic_id)))].sort((a, b) => a - b);
@@ -362,7 +363,10 @@ export class ChangeTracker {
     current.reconciled_at = String(this.lastReconcile);
 
     // The range of months partitions are built for: read once, then widened by what changes.
-    const range = saved?.first_month !== undefined && saved.first_month !== '' ? { first: saved.first_month, last: saved.last_month ?? '' } : await this.dateRange(clock);
+    const range =
+      saved?.first_month !== undefined && saved.first_month !== ''
+        ? { first: saved.first_month, last: saved.last_month ?? '' }
+        : await this.dateRange(clock);
     for (const month of months) {
       if (range.first === '' || month < range.first) range.first = month;
       if (range.last === '' || month > range.last) range.last = month;

@@ -73,7 +73,11 @@ export function applyHttpSecurity(app: express.Express, options: HttpSecurityOpt
       }
     } else if (req.method === 'OPTIONS' && origin !== undefined) {
       res.vary('Origin');
-      jsonError(res, 403, `Origin ${origin} may not call this API: the server allows ${allowed.size ? [...allowed].join(', ') : 'no cross-origin callers'} (SCU_ALLOWED_ORIGINS)`);
+      jsonError(
+        res,
+        403,
+        `Origin ${origin} may not call this API: the server allows ${allowed.size ? [...allowed].join(', ') : 'no cross-origin callers'} (SCU_ALLOWED_ORIGINS)`,
+      );
       return;
     }
     next();

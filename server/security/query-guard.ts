@@ -77,7 +77,10 @@ interface MetaCube {
 }
 
 /** Builds the catalog from Cube's compiled meta (the same the /meta endpoint lists). */
-export function catalogFromMeta(cubes: readonly (MetaCube | { config: MetaCube })[], scopedViews: readonly string[] = Object.keys(VIEW_SCOPES)): QueryCatalog {
+export function catalogFromMeta(
+  cubes: readonly (MetaCube | { config: MetaCube })[],
+  scopedViews: readonly string[] = Object.keys(VIEW_SCOPES),
+): QueryCatalog {
   const catalog: QueryCatalog = { members: new Map(), unscopedViews: new Set() };
   for (const entry of cubes) {
     const cube = 'config' in entry ? entry.config : entry;
@@ -105,16 +108,60 @@ const STANDARD_GRANULARITIES = ['second', 'minute', 'hour', 'day', 'week', 'mont
 
 /** Query properties a client may send. Everything else (subqueryJoins, joinHints, ...) is internal to Cube. */
 const ALLOWED_QUERY_KEYS = new Set([
-  'measures', 'dimensions', 'segments', 'timeDimensions', 'filters', 'order', 'limit', 'offset', 'total',
-  'timezone', 'responseFormat', 'cache', 'cacheMode',
+  'measures',
+  'dimensions',
+  'segments',
+  'timeDimensions',
+  'filters',
+  'order',
+  'limit',
+  'offset',
+  'total',
+  'timezone',
+  'responseFormat',
+  'cache',
+  'cacheMode',
 ]);
 
 const OPERATORS_BY_TYPE: Record<string, readonly string[]> = {
-  string: ['equals', 'notEquals', 'contains', 'notContains', 'startsWith', 'notStartsWith', 'endsWith', 'notEndsWith',
-    'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'set', 'notSet'],
+  string: [
+    'equals',
+    'notEquals',
+    'contains',
+    'notContains',
+    'startsWith',
+    'notStartsWith',
+    'endsWith',
+    'notEndsWith',
+    'in',
+    'notIn',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'set',
+    'notSet',
+  ],
   number: ['equals', 'notEquals', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'set', 'notSet'],
-  time: ['equals', 'notEquals', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'set', 'notSet', 'inDateRange',
-    'notInDateRange', 'onTheDate', 'beforeDate', 'beforeOrOnDate', 'afterDate', 'afterOrOnDate'],
+  time: [
+    'equals',
+    'notEquals',
+    'in',
+    'notIn',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'set',
+    'notSet',
+    'inDateRange',
+    'notInDateRange',
+    'onTheDate',
+    'beforeDate',
+    'beforeOrOnDate',
+    'afterDate',
+    'afterOrOnDate',
+  ],
   boolean: ['equals', 'notEquals', 'set', 'notSet'],
 };
 const ALL_OPERATORS = [...new Set([...Object.values(OPERATORS_BY_TYPE).flat(), 'measureFilter'])];
@@ -235,7 +282,9 @@ export class QueryValidator {
 
   private granularity(member: CatalogMember, granularity: unknown, where: string): void {
     if (typeof granularity !== 'string' || !(STANDARD_GRANULARITIES.includes(granularity) || member.granularities?.includes(granularity))) {
-      throw new QueryProblem(`${where}: granularity ${show(granularity)} is not one of ${[...STANDARD_GRANULARITIES, ...(member.granularities ?? [])].join(', ')}`);
+      throw new QueryProblem(
+        `${where}: granularity ${show(granularity)} is not one of ${[...STANDARD_GRANULARITIES, ...(member.granularities ?? [])].join(', ')}`,
+      );
     }
   }
 
@@ -250,7 +299,9 @@ export class QueryValidator {
         throw new QueryProblem(`${where}.ungrouped is not available: this API returns aggregated figures only`);
       }
       if (!ALLOWED_QUERY_KEYS.has(key)) {
-        throw new QueryProblem(`${where} has an unknown property '${show(key).slice(1, -1)}'; allowed: ${[...ALLOWED_QUERY_KEYS].join(', ')}`);
+        throw new QueryProblem(
+          `${where} has an unknown property '${show(key).slice(1, -1)}'; allowed: ${[...ALLOWED_QUERY_KEYS].join(', ')}`,
+        );
       }
     }
     const selected = new Set<string>();
@@ -276,7 +327,8 @@ export class QueryValidator {
     let compareRanges = 0;
     this.list(q.timeDimensions, `${where}.timeDimensions`).forEach((td, i) => {
       const at = `${where}.timeDimensions[${i}]`;
-      if (!td || typeof td !== 'object' || Array.isArray(td)) throw new QueryProblem(`${at} must be an object {dimension, granularity?, dateRange?}`);
+      if (!td || typeof td !== 'object' || Array.isArray(td))
+        throw new QueryProblem(`${at} must be an object {dimension, granularity?, dateRange?}`);
       const t = td as Record<string, unknown>;
       for (const key of Object.keys(t)) {
         if (!['dimension', 'granularity', 'dateRange', 'compareDateRange'].includes(key)) {
@@ -414,7 +466,8 @@ export class QueryValidator {
     if (entries.length > this.limits.maxMembersPerList) throw new QueryProblem(`${where} has too many entries`);
     entries.forEach(([name, direction], i) => {
       const at = `${where}[${i}]`;
-      if (direction !== 'asc' && direction !== 'desc') throw new QueryProblem(`${at}: direction must be "asc" or "desc", got ${show(direction)}`);
+      if (direction !== 'asc' && direction !== 'desc')
+        throw new QueryProblem(`${at}: direction must be "asc" or "desc", got ${show(direction)}`);
       if (typeof name !== 'string' || !selected.has(name)) {
         this.member(name, at, ['measure', 'dimension']);
         throw new QueryProblem(`${at}: the query orders by '${String(name)}' but does not select it`);
@@ -439,10 +492,16 @@ export function asUserMistake(e: unknown): unknown {
   return e;
 }
 
-type NormalizeFn = (inputQuery: unknown, context: { securityContext?: unknown; requestId?: string }, ...rest: unknown[]) => Promise<unknown>;
+type NormalizeFn = (
+  inputQuery: unknown,
+  context: { securityContext?: unknown; requestId?: string },
+  ...rest: unknown[]
+) => Promise<unknown>;
 interface GuardableGateway {
   getNormalizedQueries: NormalizeFn;
-  getCompilerApi(context: unknown): Promise<{ metaConfig(context: unknown, options: { requestId?: string }): Promise<MetaCube[] | { config: MetaCube }[]> }>;
+  getCompilerApi(
+    context: unknown,
+  ): Promise<{ metaConfig(context: unknown, options: { requestId?: string }): Promise<MetaCube[] | { config: MetaCube }[]> }>;
 }
 
 /**

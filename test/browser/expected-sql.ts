@@ -72,7 +72,12 @@ const ITEM_JOINS = `FROM purchase_items pi
        LEFT JOIN case_types ct ON ct.id = pc.case_type_id`;
 
 /** Figures per group label (or one row labelled 'Total' when group is null). */
-export async function expectedReport(database: string, clinic: number, filter: SqlFilter, group: Group | null): Promise<Map<string, Figures>> {
+export async function expectedReport(
+  database: string,
+  clinic: number,
+  filter: SqlFilter,
+  group: Group | null,
+): Promise<Map<string, Figures>> {
   const w = where(clinic, filter);
   const label = group ? LABEL[group] : "'Total'";
   const rows = await mysqlRows(
@@ -100,7 +105,12 @@ export async function expectedReport(database: string, clinic: number, filter: S
 }
 
 /** One value of the data, to pick a filter from: the id and display name with the most units in the range. */
-export async function busiest(database: string, clinic: number, filter: SqlFilter, what: 'provider' | 'payor' | 'case_type' | 'code'): Promise<{ id: string; name: string }[]> {
+export async function busiest(
+  database: string,
+  clinic: number,
+  filter: SqlFilter,
+  what: 'provider' | 'payor' | 'case_type' | 'code',
+): Promise<{ id: string; name: string }[]> {
   const w = where(clinic, filter);
   const [id, name] = {
     provider: ['COALESCE(pi.rendering_provider_id, p.provider_id)', LABEL.provider],

@@ -43,11 +43,15 @@ function buildDashboardIfStale(): void {
   if (built > newestMtime(DASHBOARD_SOURCES)) return;
   // In its own process with NODE_ENV=production: inside Vitest NODE_ENV is 'test', and Vite would
   // then keep the libraries' development code (ECharts' dev-only checks among it) in the bundle.
-  execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    },
+  );
 }
 
 async function insertHostileClinic(database: string): Promise<void> {

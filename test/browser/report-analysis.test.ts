@@ -11,7 +11,20 @@ import { describe, expect, inject, it } from 'vitest';
 import { parseCsv } from './csv.js';
 import { busiest, expectedReport, type Figures } from './expected-sql.js';
 import { DEMO_CLINIC, HOSTILE_CLINIC } from './fixtures.js';
-import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, ownerToken, plain, readTable, searchOf, settled, useSharedBrowser } from './report-page.js';
+import {
+  chartDrawn,
+  clickChart,
+  closePage,
+  expectTableMatches,
+  newPage,
+  openReport,
+  ownerToken,
+  plain,
+  readTable,
+  searchOf,
+  settled,
+  useSharedBrowser,
+} from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const PREVIOUS = { from: '2026-04-01', to: '2026-06-30' };
@@ -23,7 +36,6 @@ const db = () => inject('browserDatabase');
 
 const browser = useSharedBrowser();
 let page: Page;
-
 
 describe('drill-down', () => {
   it('narrows the report to the code of the bar clicked in the top codes chart', async () => {
@@ -115,7 +127,13 @@ describe('comparison', () => {
   });
 
   it('with the same period last year: its totals and each row’s change, as SQL computes them', async () => {
-    await expectComparison('last_year', AUTUMN, AUTUMN_LAST_YEAR, 'compared with same period last year (Oct 1 – Nov 30, 2025)', 'compare-last-year.png');
+    await expectComparison(
+      'last_year',
+      AUTUMN,
+      AUTUMN_LAST_YEAR,
+      'compared with same period last year (Oct 1 – Nov 30, 2025)',
+      'compare-last-year.png',
+    );
   });
 });
 
@@ -159,7 +177,12 @@ describe('CSV export', () => {
     const expected = await expectedReport(db(), DEMO_CLINIC, filter, 'provider');
     const [total] = [...(await expectedReport(db(), DEMO_CLINIC, filter, null)).values()];
     const at = (h: string) => columns.indexOf(h);
-    const figures = (r: string[]): Figures => ({ units: r[at('Units Billed')]!, visits: r[at('# of Visits Used')]!, billed: r[at('Total Billed')]!, paid: r[at('Insurance Paid')]! });
+    const figures = (r: string[]): Figures => ({
+      units: r[at('Units Billed')]!,
+      visits: r[at('# of Visits Used')]!,
+      billed: r[at('Total Billed')]!,
+      paid: r[at('Insurance Paid')]!,
+    });
     expect(Object.fromEntries(body.map((r) => [r[0], figures(r)]))).toEqual(Object.fromEntries(expected));
     expect(totals[0]).toBe('Total');
     expect(figures(totals)).toEqual(total);
@@ -176,7 +199,7 @@ describe('CSV export', () => {
     expect(byCode[1]).toEqual(['Clinic', "'=Evil Clinic"]);
     const rows = byCode.filter((r) => r[0] === "'-SUPP" || r[0] === '98941');
     expect(rows.map((r) => r.slice(0, 3))).toEqual([
-      ["'-SUPP", "'=1+1 supplement, \"quoted\", with comma", 'Custom'],
+      ["'-SUPP", '\'=1+1 supplement, "quoted", with comma', 'Custom'],
       ['98941', "'\tTabbed description", 'CPT'],
     ]);
     const paid = byCode[byCode.findIndex((r) => r[0] === 'Service Code')]!.indexOf('Insurance Paid');
@@ -204,7 +227,11 @@ describe('print', () => {
     expect(printed).toContain('Billable');
     expect(printed).toContain('Compared with');
     // Every chart drawn (none loading) before the picture is taken.
-    await page.waitForFunction(() => document.querySelectorAll('.chart-card').length === 5 && !document.querySelector('.chart-card[aria-busy]'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.chart-card').length === 5 && !document.querySelector('.chart-card[aria-busy]'),
+      undefined,
+      { timeout: 30_000 },
+    );
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(pageWidth).toBeLessThanOrEqual(1100);
     await page.screenshot({ path: 'test-artifacts/print-layout.png', fullPage: true });

@@ -8,7 +8,17 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { busiest, expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { chartDrawn, clickChart, closePage, expectTableMatches, newPage, openReport, searchOf, settled, useSharedBrowser } from './report-page.js';
+import {
+  chartDrawn,
+  clickChart,
+  closePage,
+  expectTableMatches,
+  newPage,
+  openReport,
+  searchOf,
+  settled,
+  useSharedBrowser,
+} from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const BASE = `?from=${RANGE.from}&to=${RANGE.to}`;
@@ -55,7 +65,9 @@ describe('a chart click narrows the report', () => {
 
   it('payor mix: a bar narrows the report to that payor', async () => {
     // The chart ranks payors by Total Billed; the second largest, so the bars' order is exercised too.
-    const byBilled = [...(await expectedReport(db(), DEMO_CLINIC, RANGE, 'payor'))].sort((a, b) => Number(b[1].billed) - Number(a[1].billed));
+    const byBilled = [...(await expectedReport(db(), DEMO_CLINIC, RANGE, 'payor'))].sort(
+      (a, b) => Number(b[1].billed) - Number(a[1].billed),
+    );
     const name = byBilled[1]![0];
     const payor = (await busiest(db(), DEMO_CLINIC, RANGE, 'payor')).find((p) => p.name === name)!;
     page = await newPage(browser());
@@ -101,7 +113,9 @@ describe('a chart click narrows the report', () => {
     const drawn = await chartDrawn(page, title);
     expect(drawn.series[0]!.data).toContainEqual([1, 2]); // second code, third payor
     await clickChart(page, title, { value: [1, 2], tooltip: `${payor.name} · ${code.name}` }, 'drill-payor-code-hover.png');
-    await expect.poll(() => `${searchOf(page).get('payors')} ${searchOf(page).get('codes')}`, { timeout: 10_000 }).toBe(`${payor.id} ${code.name}`);
+    await expect
+      .poll(() => `${searchOf(page).get('payors')} ${searchOf(page).get('codes')}`, { timeout: 10_000 })
+      .toBe(`${payor.id} ${code.name}`);
     await expectTableMatches(page, { ...RANGE, payors: [Number(payor.id)], codes: [code.name] }, 'code');
     await page.screenshot({ path: 'test-artifacts/drill-payor-code.png', fullPage: true });
     await closePage(page);

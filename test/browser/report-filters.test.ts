@@ -15,7 +15,6 @@ const db = () => inject('browserDatabase');
 const browser = useSharedBrowser();
 let page: Page;
 
-
 async function chooseInList(p: Page, list: string, names: string[]) {
   await p.getByRole('button', { name: new RegExp(`^${list}`) }).click();
   for (const name of names) {
@@ -31,7 +30,9 @@ describe('the report table against plain SQL', () => {
     await openReport(page, '');
     await settled(page);
     const zone = await clinicTimezone(db(), DEMO_CLINIC);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      new Date(),
+    );
     const [y, m] = today.split('-').map(Number) as [number, number];
     const first = new Date(Date.UTC(y, m - 2, 1));
     const last = new Date(Date.UTC(y, m - 1, 0));
@@ -127,7 +128,12 @@ describe('the report table against plain SQL', () => {
   it('matches SQL in every grouping', async () => {
     page = await newPage(browser());
     await openReport(page, `${BASE}&billing=billable`);
-    const labels: Record<Exclude<Group, 'code'>, string> = { provider: 'Provider', payor: 'Payor', case_type: 'Case type', billing_type: 'Billing type' };
+    const labels: Record<Exclude<Group, 'code'>, string> = {
+      provider: 'Provider',
+      payor: 'Payor',
+      case_type: 'Case type',
+      billing_type: 'Billing type',
+    };
     for (const [group, label] of Object.entries(labels) as [Exclude<Group, 'code'>, string][]) {
       await page.getByRole('radio', { name: label, exact: true }).check();
       await expect.poll(() => searchOf(page).get('group')).toBe(group);

@@ -79,7 +79,9 @@ export async function describePage(page: Page, label: string): Promise<string> {
   const state = await page
     .evaluate(() => {
       const main = document.querySelector('main.report');
-      const statuses = [...document.querySelectorAll('.status')].map((s) => `${s.className}: ${(s.textContent ?? '').trim().replace(/\s+/g, ' ')}`);
+      const statuses = [...document.querySelectorAll('.status')].map(
+        (s) => `${s.className}: ${(s.textContent ?? '').trim().replace(/\s+/g, ' ')}`,
+      );
       return {
         busy: main?.getAttribute('aria-busy') ?? 'absent',
         table: document.querySelectorAll('table.report-table').length,
@@ -111,7 +113,9 @@ export async function openReport(page: Page, search = '', token: string | null =
 
 /** Waits until the table shows data for the current URL and nothing is loading. */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForSelector('main.report:not([aria-busy]) table.report-table, main.report:not([aria-busy]) .status-empty', { timeout: 30_000 });
+  await page.waitForSelector('main.report:not([aria-busy]) table.report-table, main.report:not([aria-busy]) .status-empty', {
+    timeout: 30_000,
+  });
 }
 
 export interface ScreenTable {
@@ -166,7 +170,12 @@ export function screenFigures(table: ScreenTable): Map<string, Figures> {
     return i;
   };
   const [u, v, b, p] = ['Units Billed', '# of Visits Used', 'Total Billed', 'Insurance Paid'].map(col) as [number, number, number, number];
-  const figures = (cells: string[]): Figures => ({ units: plain(cells[u]!), visits: plain(cells[v]!), billed: plain(cells[b]!), paid: plain(cells[p]!) });
+  const figures = (cells: string[]): Figures => ({
+    units: plain(cells[u]!),
+    visits: plain(cells[v]!),
+    billed: plain(cells[b]!),
+    paid: plain(cells[p]!),
+  });
   return new Map([...table.rows.map((r) => [r[0]!, figures(r)] as const), ['Total', figures(table.totals)] as const]);
 }
 
@@ -221,7 +230,8 @@ export async function chartDrawn(page: Page, title: string): Promise<ChartDrawn>
   await expect.poll(() => card.getAttribute('aria-busy'), { timeout: 30_000 }).toBeNull();
   return drawing.evaluate((el: ChartElement) => {
     const option = el.echartsInstance!.getOption();
-    const item = (d: unknown) => (d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as { value: number[] }).value : (d as number | null));
+    const item = (d: unknown) =>
+      d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as { value: number[] }).value : (d as number | null);
     const axis = (a: { data?: unknown[] }[] | undefined) => (a ?? []).map((x) => (x.data ? x.data.map(String) : null));
     return {
       series: (option.series ?? []).map((s) => ({ type: String(s.type), data: (s.data ?? []).map(item) })),
@@ -263,7 +273,10 @@ export async function clickChart(
     await expect.poll(hover, { timeout: 10_000, interval: 250 }).toContain(target.tooltip);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    throw new Error(`${message}\nhovering ${title} at ${JSON.stringify(target.value)} (${point.x}, ${point.y})\n${await describePage(page, `hover-${title}`)}`, { cause: e });
+    throw new Error(
+      `${message}\nhovering ${title} at ${JSON.stringify(target.value)} (${point.x}, ${point.y})\n${await describePage(page, `hover-${title}`)}`,
+      { cause: e },
+    );
   }
   if (hoverScreenshot) await page.screenshot({ path: `test-artifacts/${hoverScreenshot}` });
   await page.mouse.click(point.x, point.y);

@@ -6,7 +6,19 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { closePage, expiredToken, newPage, openReport, ownerToken, plain, readTable, screenFigures, searchOf, settled, useSharedBrowser } from './report-page.js';
+import {
+  closePage,
+  expiredToken,
+  newPage,
+  openReport,
+  ownerToken,
+  plain,
+  readTable,
+  screenFigures,
+  searchOf,
+  settled,
+  useSharedBrowser,
+} from './report-page.js';
 
 const BASE = '?from=2026-07-01&to=2026-09-30';
 
@@ -50,9 +62,7 @@ describe('access', () => {
     page = await newPage(browser());
     await openReport(page, BASE, ownerToken(2));
     const expected = await expectedReport(inject('browserDatabase'), 2, { from: '2026-07-01', to: '2026-09-30' }, null);
-    await expect
-      .poll(async () => screenFigures(await readTable(page)).get('Total'), { timeout: 30_000 })
-      .toEqual(expected.get('Total'));
+    await expect.poll(async () => screenFigures(await readTable(page)).get('Total'), { timeout: 30_000 }).toEqual(expected.get('Total'));
     await expect(page.getByText('Lakeshore Spine & Sport').count()).resolves.toBeGreaterThan(0);
     await closePage(page);
   });
@@ -75,7 +85,9 @@ describe('loading, empty and error', () => {
     page = await newPage(browser());
     let failing = true;
     await page.route('**/cubejs-api/v1/load**', (route) =>
-      failing ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"database unavailable"}' }) : route.continue(),
+      failing
+        ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"database unavailable"}' })
+        : route.continue(),
     );
     await openReport(page, BASE);
     const alert = page.getByRole('alert').filter({ hasText: 'The figures could not be loaded.' });
@@ -117,11 +129,14 @@ describe('keyboard and small screens', () => {
     await expect.poll(() => searchOf(page).get('sort')).toBe('total_billed:desc');
     await expect.poll(() => page.locator('thead th[aria-sort="descending"]').allInnerTexts()).toEqual(['Total Billed']);
     await expect
-      .poll(async () => {
-        const table = await readTable(page);
-        const billed = table.rows.map((r) => Number(plain(r[table.headers.indexOf('Total Billed')]!)));
-        return billed.length > 1 && billed.every((v, i) => i === 0 || billed[i - 1]! >= v);
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          const table = await readTable(page);
+          const billed = table.rows.map((r) => Number(plain(r[table.headers.indexOf('Total Billed')]!)));
+          return billed.length > 1 && billed.every((v, i) => i === 0 || billed[i - 1]! >= v);
+        },
+        { timeout: 10_000 },
+      )
       .toBe(true);
 
     await page.getByRole('button', { name: /^Service codes/ }).focus();
@@ -155,7 +170,10 @@ describe('keyboard and small screens', () => {
     await openReport(page, `${BASE}&group=payor`);
     await settled(page);
     await page.waitForFunction(() => !document.querySelector('.chart-card[aria-busy]'), undefined, { timeout: 30_000 });
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, table: document.querySelector('.table-scroll')!.scrollWidth }));
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      table: document.querySelector('.table-scroll')!.scrollWidth,
+    }));
     expect(widths.page).toBeLessThanOrEqual(360);
     expect(widths.table).toBeGreaterThan(360);
     await expect(page.getByRole('region', { name: /^Service Code Usage by payor/ }).getAttribute('tabindex')).resolves.toBe('0');

@@ -39,10 +39,19 @@ describe('npm run bench (tiny size)', () => {
     }
 
     // Every query of the suite, for each of the three clinics, with numbers in its figure columns.
-    const suiteRows = report.split('\n').filter((line) => /^\| (main table|totals|trend chart|top codes chart|payor mix chart|payment maturity chart|payor × code heatmap|code × provider pivot|drill page|clinic labels)/.test(line));
+    const suiteRows = report
+      .split('\n')
+      .filter((line) =>
+        /^\| (main table|totals|trend chart|top codes chart|payor mix chart|payment maturity chart|payor × code heatmap|code × provider pivot|drill page|clinic labels)/.test(
+          line,
+        ),
+      );
     expect(suiteRows.length).toBe(3 * 11);
     for (const row of suiteRows) {
-      const cells = row.split('|').slice(1, -1).map((c) => c.trim());
+      const cells = row
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
       // rows, uncached, cached, host SQL, pre-agg read: "median / p95" numbers.
       expect(cells[1]).toMatch(/^\d+$/);
       for (const cell of cells.slice(2, 6)) expect(cell, row).toMatch(/^\d+(\.\d+)? \/ \d+(\.\d+)?$/);

@@ -28,8 +28,11 @@ export default async function setup(project: TestProject) {
   let databases: PreparedDatabases | undefined;
   const apps: RunningApp[] = [];
   try {
-    databases = await prepareTestDatabases({ // Per-run name: several runs (developers, CI) may share one MariaDB.
-      mysqlDatabase: `scu_it_${process.pid}`, duckdbPath: path.join(dir, 'it.duckdb') });
+    databases = await prepareTestDatabases({
+      // Per-run name: several runs (developers, CI) may share one MariaDB.
+      mysqlDatabase: `scu_it_${process.pid}`,
+      duckdbPath: path.join(dir, 'it.duckdb'),
+    });
     const mysqlApp = await startTestServer({ type: 'mysql', database: databases.mysqlDatabase });
     apps.push(mysqlApp);
     const duckApp = await startTestServer({ type: 'duckdb', path: databases.duckdbPath });

@@ -54,13 +54,23 @@ const targets = [
     name: 'MariaDB',
     url: () => inject('mysqlUrl'),
     expected: async (clinic: number, from?: string, to?: string) =>
-      normalizeExpected(await mysqlRows(inject('mysqlDatabase'), monthlyFiguresSql(clinic, (c) => `DATE_FORMAT(${c}, '%Y-%m-01')`, from, to))),
+      normalizeExpected(
+        await mysqlRows(
+          inject('mysqlDatabase'),
+          monthlyFiguresSql(clinic, (c) => `DATE_FORMAT(${c}, '%Y-%m-01')`, from, to),
+        ),
+      ),
   },
   {
     name: 'DuckDB',
     url: () => inject('duckdbUrl'),
     expected: async (clinic: number, from?: string, to?: string) =>
-      normalizeExpected(await duckdbRows(inject('duckdbReferencePath'), monthlyFiguresSql(clinic, (c) => `strftime(${c}, '%Y-%m-01')`, from, to))),
+      normalizeExpected(
+        await duckdbRows(
+          inject('duckdbReferencePath'),
+          monthlyFiguresSql(clinic, (c) => `strftime(${c}, '%Y-%m-01')`, from, to),
+        ),
+      ),
   },
 ];
 
@@ -118,7 +128,9 @@ describe.each(targets)('server on $name', ({ url, expected }) => {
   });
 
   it('refuses a request without a token with 403 and no data', async () => {
-    const { status, body } = await api(url(), `/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(monthlyQuery()))}`, { token: null });
+    const { status, body } = await api(url(), `/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(monthlyQuery()))}`, {
+      token: null,
+    });
     expect(status).toBe(403);
     expect(body).not.toHaveProperty('data');
   });
@@ -141,7 +153,9 @@ describe.each(targets)('server on $name', ({ url, expected }) => {
     const { status, body } = await api(url(), '/cubejs-api/v1/load', { method: 'POST', body: JSON.stringify({ query }) });
     expect(status).toBe(200);
     expect(body.data.members).toEqual([`${V}.date_of_service.month`, ...MEASURES, `${V}.date_of_service`]);
-    const rows = (body.data.dataset as unknown[][]).map((r) => Object.fromEntries(body.data.members.map((m: string, i: number) => [m, r[i]])));
+    const rows = (body.data.dataset as unknown[][]).map((r) =>
+      Object.fromEntries(body.data.members.map((m: string, i: number) => [m, r[i]])),
+    );
     expect(actualMonthly(rows)).toEqual(await expected(1));
   });
 
@@ -169,23 +183,30 @@ describe.each(targets)('server on $name', ({ url, expected }) => {
     expect(dry.body.normalizedQueries[0].measures).toEqual(MEASURES);
   });
 
-  it('gives another clinic its own figures, never clinic 1\'s', async () => {
-    const { body } = await api(url(), '/cubejs-api/v1/load', { method: 'POST', token: token(2), body: JSON.stringify({ query: monthlyQuery() }) });
+  it("gives another clinic its own figures, never clinic 1's", async () => {
+    const { body } = await api(url(), '/cubejs-api/v1/load', {
+      method: 'POST',
+      token: token(2),
+      body: JSON.stringify({ query: monthlyQuery() }),
+    });
     const want = await expected(2);
     expect(actualMonthly(body.data)).toEqual(want);
     expect(want).not.toEqual(await expected(1));
   });
 
-  it('answers an unknown member with Cube\'s 400 error', async () => {
+  it("answers an unknown member with Cube's 400 error", async () => {
     const query = { measures: [`${V}.no_such_measure`] };
     const { status, body } = await api(url(), '/cubejs-api/v1/load', { method: 'POST', body: JSON.stringify({ query }) });
     expect(status).toBe(400);
     expect(body.error).toMatch(/no_such_measure/);
   });
 
-  it('serves compareDateRange to Cube\'s own client, each range equal to plain SQL', async () => {
+  it("serves compareDateRange to Cube's own client, each range equal to plain SQL", async () => {
     const api1: CubeApi = cube(async () => token(), { apiUrl: `${url()}/cubejs-api/v1` });
-    const ranges = [['2025-11-01', '2025-12-31'], ['2026-01-01', '2026-02-28']];
+    const ranges = [
+      ['2025-11-01', '2025-12-31'],
+      ['2026-01-01', '2026-02-28'],
+    ];
     const resultSet = await api1.load({
       measures: MEASURES,
       timeDimensions: [{ dimension: `${V}.date_of_service`, granularity: 'month', compareDateRange: ranges as never }],
@@ -195,7 +216,9 @@ describe.each(targets)('server on $name', ({ url, expected }) => {
     for (const [i, part] of parts.entries()) {
       const [from, to] = ranges[i]!;
       expect(actualMonthly(part.rawData() as never)).toEqual(await expected(1, from, to));
-      expect(part.rawData().every((r: Record<string, unknown>) => r.compareDateRange === `${from}T00:00:00.000 - ${to}T23:59:59.999`)).toBe(true);
+      expect(part.rawData().every((r: Record<string, unknown>) => r.compareDateRange === `${from}T00:00:00.000 - ${to}T23:59:59.999`)).toBe(
+        true,
+      );
     }
   });
 

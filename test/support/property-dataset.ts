@@ -226,7 +226,8 @@ export function generatePropertyDataset(options: PropertyDatasetOptions): Proper
         payor_id: payorId,
         received_on: formatDay(receivedDay),
         posted_at: stamp(receivedDay, random.int(0, 86_399)),
-        reference: source === 'insurance' ? `ERA${random.int(100_000, 999_999)}` : random.chance(0.5) ? `CHK${random.int(1000, 9999)}` : null,
+        reference:
+          source === 'insurance' ? `ERA${random.int(100_000, 999_999)}` : random.chance(0.5) ? `CHK${random.int(1000, 9999)}` : null,
       };
       rows.push({ table: 'payments', row: payment });
       if (source === 'insurance') insurancePayments.push(payment);
@@ -249,8 +250,7 @@ export function generatePropertyDataset(options: PropertyDatasetOptions): Proper
       const patient = random.pick(patients);
       const patientCases = cases.filter((c) => c.patient_id === patient.id);
       // Guaranteed cases in every clinic: the first visits are void, self-pay, outside any case.
-      const status =
-        visitIndex % 23 === 5 ? 'void' : random.chance(0.08) ? 'void' : random.chance(0.25) ? 'open' : 'finalized';
+      const status = visitIndex % 23 === 5 ? 'void' : random.chance(0.08) ? 'void' : random.chance(0.25) ? 'open' : 'finalized';
       const selfPay = visitIndex % 17 === 3 || random.chance(0.15);
       const noCase = patientCases.length === 0 || visitIndex % 13 === 2 || random.chance(0.2);
       const purchase: PurchaseRow = {

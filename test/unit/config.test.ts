@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, PROJECT_ROOT, readConfig } from '../../server/config.js';
 
 const SECRET = 's'.repeat(40);
-const MYSQL = { CUBEJS_DB_TYPE: 'mysql', CUBEJS_DB_HOST: 'db', CUBEJS_DB_NAME: 'practice', CUBEJS_DB_USER: 'reader', CUBEJS_API_SECRET: SECRET };
+const MYSQL = {
+  CUBEJS_DB_TYPE: 'mysql',
+  CUBEJS_DB_HOST: 'db',
+  CUBEJS_DB_NAME: 'practice',
+  CUBEJS_DB_USER: 'reader',
+  CUBEJS_API_SECRET: SECRET,
+};
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -30,7 +36,7 @@ describe('readConfig', () => {
     expect(config.database).toEqual({ type: 'duckdb', databasePath: '/tmp/x.duckdb', demo: false });
   });
 
-  it('reads the MySQL connection from Cube\'s own variables', () => {
+  it("reads the MySQL connection from Cube's own variables", () => {
     const config = readConfig({ ...MYSQL, CUBEJS_DB_PORT: '3307', CUBEJS_DB_PASS: 'pw', PORT: '8080' });
     expect(config.database).toEqual({ type: 'mysql', host: 'db', port: 3307, database: 'practice', user: 'reader', password: 'pw' });
     expect(config.port).toBe(8080);
@@ -42,7 +48,10 @@ describe('readConfig', () => {
     expect(config.reconcileEverySeconds).toBe(86_400);
     expect(config.queryConcurrency).toBe(6);
     expect(readConfig({}).queryConcurrency).toBe(2);
-    expect(readConfig({ ...MYSQL, SCU_RECONCILE_EVERY_SECONDS: '0', CUBEJS_CONCURRENCY: '12' })).toMatchObject({ reconcileEverySeconds: 0, queryConcurrency: 12 });
+    expect(readConfig({ ...MYSQL, SCU_RECONCILE_EVERY_SECONDS: '0', CUBEJS_CONCURRENCY: '12' })).toMatchObject({
+      reconcileEverySeconds: 0,
+      queryConcurrency: 12,
+    });
   });
 
   it.each([

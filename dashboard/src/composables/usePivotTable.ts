@@ -15,7 +15,9 @@ interface PivotInput {
 }
 
 /** The code × provider pivot, loaded only while it is shown. */
-export function usePivotTable(input: MaybeRefOrGetter<PivotInput>): Omit<CubeQueryState, 'resultSet' | 'resultQuery'> & { table: ComputedRef<ReportTable | null> } {
+export function usePivotTable(
+  input: MaybeRefOrGetter<PivotInput>,
+): Omit<CubeQueryState, 'resultSet' | 'resultQuery'> & { table: ComputedRef<ReportTable | null> } {
   const { resultSet, isLoading, error, refetch } = useCubeQuery(() => {
     const i = toValue(input);
     return i.state.pivot && i.range ? pivotQuery(i.state, i.range) : null;

@@ -4,7 +4,16 @@ import type { Formatters } from '../lib/format.js';
 import type { Query } from '@cubejs-client/core';
 import { BASE_MEASURES, GROUP_DEFINITIONS, REPORT_MEASURES, ROW_LIMIT, groupedQuery } from '../lib/report-query.js';
 import { GROUPS, type GroupBy, type ReportState } from '../lib/report-state.js';
-import { buildRows, buildTable, derivedOf, figuresOf, sortTable, type Figures, type RawRow, type ReportTable } from '../lib/report-table.js';
+import {
+  buildRows,
+  buildTable,
+  derivedOf,
+  figuresOf,
+  sortTable,
+  type Figures,
+  type RawRow,
+  type ReportTable,
+} from '../lib/report-table.js';
 import { useCubeQuery } from './useCubeQuery.js';
 
 interface ReportTableInput {

@@ -124,7 +124,9 @@ export function comparisonRange(range: DateRange, mode: ComparisonMode): DateRan
   if (isWholeMonths(range)) {
     const months =
       (Number(range.to.slice(0, 4)) - Number(range.from.slice(0, 4))) * 12 +
-      Number(range.to.slice(5, 7)) - Number(range.from.slice(5, 7)) + 1;
+      Number(range.to.slice(5, 7)) -
+      Number(range.from.slice(5, 7)) +
+      1;
     const from = addMonths(range.from, -months);
     return { from, to: addDays(range.from, -1) };
   }

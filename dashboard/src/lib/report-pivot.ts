@@ -26,7 +26,12 @@ export function buildPivotTable(rows: readonly RawRow[], fmt: Formatters, unitsD
   return {
     columns: [
       { id: 'name', header: 'Service Code', description: 'One row per service code.', kind: 'label' },
-      ...columns.map(([id, name]) => ({ id: `provider_${id}`, header: name, description: `Units Billed rendered by ${name}.`, kind: 'count' as const })),
+      ...columns.map(([id, name]) => ({
+        id: `provider_${id}`,
+        header: name,
+        description: `Units Billed rendered by ${name}.`,
+        kind: 'count' as const,
+      })),
       { id: 'units_billed', header: 'Units Billed', description: unitsDescription, kind: 'count' },
     ],
     rows: [...codes]

@@ -94,7 +94,9 @@ function reportFilters(state: ReportState, view: string = VIEW): Filter[] {
     idFilter(v('payor_id'), state.payors),
     idFilter(v('case_type_id'), state.caseTypes),
     state.codes.length === 0 ? null : { member: v('service_code'), operator: 'equals', values: state.codes },
-    state.billing ? { member: v('billing_type'), operator: 'equals', values: [state.billing === 'billable' ? 'Billable' : 'Non-billable'] } : null,
+    state.billing
+      ? { member: v('billing_type'), operator: 'equals', values: [state.billing === 'billable' ? 'Billable' : 'Non-billable'] }
+      : null,
   ];
   return filters.filter((f): f is Filter => f !== null);
 }
@@ -150,7 +152,14 @@ export function optionsQuery(dimensions: readonly string[]): Query {
 }
 
 /** The measure `figure` ranks by, over one dimension set, top `limit` (limit null: all). */
-function rankingQuery(state: ReportState, range: DateRange, dimensions: readonly string[], measures: readonly string[], orderBy: string, limit: number): Query {
+function rankingQuery(
+  state: ReportState,
+  range: DateRange,
+  dimensions: readonly string[],
+  measures: readonly string[],
+  orderBy: string,
+  limit: number,
+): Query {
   return {
     measures: [...measures],
     dimensions: [...dimensions],

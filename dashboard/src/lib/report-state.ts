@@ -56,7 +56,10 @@ const ID = /^(?:[1-9]\d{0,18}|none)$/;
 function list(params: URLSearchParams, name: string, valid: (v: string) => boolean): string[] {
   const raw = params.get(name);
   if (!raw) return [];
-  const values = raw.split(',').map((v) => v.trim()).filter((v) => v !== '' && valid(v));
+  const values = raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '' && valid(v));
   return [...new Set(values)];
 }
 

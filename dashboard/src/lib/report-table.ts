@@ -142,7 +142,13 @@ function percentCell(value: number | null, fmt: Formatters): Cell {
   return value === null ? empty() : { text: fmt.percent(value), csv: `${(value * 100).toFixed(1)}%`, sort: value };
 }
 
-function changeCell(current: bigint, previous: Figures | null | undefined, pick: (f: Figures) => bigint, fmt: Formatters, show: (v: bigint) => string): Cell {
+function changeCell(
+  current: bigint,
+  previous: Figures | null | undefined,
+  pick: (f: Figures) => bigint,
+  fmt: Formatters,
+  show: (v: bigint) => string,
+): Cell {
   if (previous === undefined) return empty();
   if (previous === null) return { text: 'new', csv: 'new', sort: Number.POSITIVE_INFINITY, title: 'Not present in the comparison period' };
   const before = pick(previous);
@@ -178,12 +184,48 @@ function figureColumns(ctx: TableContext): FigureColumn[] {
     value: (f) => (fig.money ? moneyCell(fig.pick(f), fmt) : countCell(fig.pick(f), fmt)),
   }));
   cols.push(
-    { id: 'patients_seen', header: 'Patients Seen', description: about(d.patients, 'Distinct patients.'), kind: 'count', value: (_f, x) => countCell(x.patients, fmt) },
-    { id: 'billed_per_unit', header: 'Billed per Unit', description: about(d.billedPerUnit, 'Total Billed ÷ Units Billed.'), kind: 'money', value: (_f, x) => moneyCell(x.billedPerUnit, fmt) },
-    { id: 'paid_per_unit', header: 'Paid per Unit', description: about(d.paidPerUnit, 'Insurance Paid ÷ Units Billed.'), kind: 'money', value: (_f, x) => moneyCell(x.paidPerUnit, fmt) },
-    { id: 'paid_per_visit', header: 'Paid per Visit', description: about(d.paidPerVisit, 'Insurance Paid ÷ # of Visits Used.'), kind: 'money', value: (_f, x) => moneyCell(x.paidPerVisit, fmt) },
-    { id: 'units_per_visit', header: 'Units per Visit', description: about(d.unitsPerVisit, 'Units Billed ÷ # of Visits Used.'), kind: 'decimal', value: (_f, x) => decimalCell(x.unitsPerVisit, fmt) },
-    { id: 'paid_ratio', header: 'Paid ÷ Billed', description: about(d.paidRatio, 'Insurance Paid ÷ Total Billed.'), kind: 'percent', value: (_f, x) => percentCell(x.paidRatio, fmt) },
+    {
+      id: 'patients_seen',
+      header: 'Patients Seen',
+      description: about(d.patients, 'Distinct patients.'),
+      kind: 'count',
+      value: (_f, x) => countCell(x.patients, fmt),
+    },
+    {
+      id: 'billed_per_unit',
+      header: 'Billed per Unit',
+      description: about(d.billedPerUnit, 'Total Billed ÷ Units Billed.'),
+      kind: 'money',
+      value: (_f, x) => moneyCell(x.billedPerUnit, fmt),
+    },
+    {
+      id: 'paid_per_unit',
+      header: 'Paid per Unit',
+      description: about(d.paidPerUnit, 'Insurance Paid ÷ Units Billed.'),
+      kind: 'money',
+      value: (_f, x) => moneyCell(x.paidPerUnit, fmt),
+    },
+    {
+      id: 'paid_per_visit',
+      header: 'Paid per Visit',
+      description: about(d.paidPerVisit, 'Insurance Paid ÷ # of Visits Used.'),
+      kind: 'money',
+      value: (_f, x) => moneyCell(x.paidPerVisit, fmt),
+    },
+    {
+      id: 'units_per_visit',
+      header: 'Units per Visit',
+      description: about(d.unitsPerVisit, 'Units Billed ÷ # of Visits Used.'),
+      kind: 'decimal',
+      value: (_f, x) => decimalCell(x.unitsPerVisit, fmt),
+    },
+    {
+      id: 'paid_ratio',
+      header: 'Paid ÷ Billed',
+      description: about(d.paidRatio, 'Insurance Paid ÷ Total Billed.'),
+      kind: 'percent',
+      value: (_f, x) => percentCell(x.paidRatio, fmt),
+    },
     {
       id: 'unit_share',
       header: 'Share of Units',
@@ -211,7 +253,12 @@ export function buildTable(rows: readonly ReportRow[], ctx: TableContext): Repor
   const def = GROUP_DEFINITIONS[ctx.group];
   const labelColumns: ReportColumn[] = [
     { id: 'name', header: def.label, description: ctx.descriptions[def.name] ?? def.label, kind: 'label' },
-    ...def.details.map((d, i) => ({ id: `detail_${i}`, header: d.label, description: ctx.descriptions[d.member] ?? d.label, kind: 'label' as const })),
+    ...def.details.map((d, i) => ({
+      id: `detail_${i}`,
+      header: d.label,
+      description: ctx.descriptions[d.member] ?? d.label,
+      kind: 'label' as const,
+    })),
   ];
   const figures = figureColumns(ctx);
   const labelCell = (text: string): Cell => ({ text, csv: text, sort: text });

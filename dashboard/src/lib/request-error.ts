@@ -21,7 +21,9 @@ export function problemMessage(error: unknown): string {
       return 'The report server could not be reached.';
     case 'server': {
       const message = (error as { message?: string } | null)?.message ?? '';
-      return message && message.length < 300 ? `The report server answered with an error: ${message}` : 'The report server answered with an error.';
+      return message && message.length < 300
+        ? `The report server answered with an error: ${message}`
+        : 'The report server answered with an error.';
     }
   }
 }

@@ -70,33 +70,43 @@ export function installOriginalSqlPartitionFix(): void {
   const preAggregationSql = prototype.preAggregationSql;
   prototype.preAggregationSql = function partitionedOriginalSql(this: Query, cube, preAggregation) {
     if (!isPartitionedOriginalSql(preAggregation)) return preAggregationSql.call(this, cube, preAggregation);
-    return this.cacheValue(['partitionedOriginalSql', cube, JSON.stringify(preAggregation)], () => {
-      const partition = this.preAggregations.originalSqlPreAggregationQuery(cube, preAggregation);
-      const { sql, sqlTable } = this.cubeEvaluator.cubeFromPath(cube);
-      const body = partition.evaluateSymbolSqlWithContext(
-        () => (sqlTable ? `SELECT * FROM ${partition.cubeSql(cube)}` : partition.evaluateSql(cube, sql)),
-        { preAggregationQuery: true, collectOriginalSqlPreAggregations: [] },
-      );
-      return partition.paramAllocator.buildSqlAndParams(body);
-    }, { cache: this.queryCache });
+    return this.cacheValue(
+      ['partitionedOriginalSql', cube, JSON.stringify(preAggregation)],
+      () => {
+        const partition = this.preAggregations.originalSqlPreAggregationQuery(cube, preAggregation);
+        const { sql, sqlTable } = this.cubeEvaluator.cubeFromPath(cube);
+        const body = partition.evaluateSymbolSqlWithContext(
+          () => (sqlTable ? `SELECT * FROM ${partition.cubeSql(cube)}` : partition.evaluateSql(cube, sql)),
+          { preAggregationQuery: true, collectOriginalSqlPreAggregations: [] },
+        );
+        return partition.paramAllocator.buildSqlAndParams(body);
+      },
+      { cache: this.queryCache },
+    );
   };
 
   const invalidateKeyQueries = prototype.preAggregationInvalidateKeyQueries;
   prototype.preAggregationInvalidateKeyQueries = function partitionedOriginalSqlKey(this: Query, cube, preAggregation, name) {
     const refreshKey = preAggregation.refreshKey;
     if (!isPartitionedOriginalSql(preAggregation) || !refreshKey?.sql) return invalidateKeyQueries.call(this, cube, preAggregation, name);
-    return this.cacheValue(['partitionedOriginalSqlKey', cube, JSON.stringify(preAggregation)], () => {
-      const partition = this.preAggregations.originalSqlPreAggregationQuery(cube, preAggregation);
-      // As Cube does for a rollup's `refresh_key.sql` (BaseQuery.preAggregationInvalidateKeyQueries).
-      return [
-        [
-          ...partition.paramAllocator.buildSqlAndParams(partition.evaluateSql(cube, refreshKey.sql)),
-          {
-            external: false,
-            renewalThreshold: refreshKey.every ? this.refreshKeyRenewalThresholdForInterval(refreshKey, false) : this.defaultRefreshKeyRenewalThreshold(),
-          },
-        ],
-      ];
-    }, { cache: this.queryCache });
+    return this.cacheValue(
+      ['partitionedOriginalSqlKey', cube, JSON.stringify(preAggregation)],
+      () => {
+        const partition = this.preAggregations.originalSqlPreAggregationQuery(cube, preAggregation);
+        // As Cube does for a rollup's `refresh_key.sql` (BaseQuery.preAggregationInvalidateKeyQueries).
+        return [
+          [
+            ...partition.paramAllocator.buildSqlAndParams(partition.evaluateSql(cube, refreshKey.sql)),
+            {
+              external: false,
+              renewalThreshold: refreshKey.every
+                ? this.refreshKeyRenewalThresholdForInterval(refreshKey, false)
+                : this.defaultRefreshKeyRenewalThreshold(),
+            },
+          ],
+        ];
+      },
+      { cache: this.queryCache },
+    );
   };
 }

@@ -85,7 +85,9 @@ async function main(argv: string[]): Promise<SeedSummary | undefined> {
   if (target !== 'mysql' && target !== 'duckdb') throw new UsageError(`--target must be mysql or duckdb, got ${JSON.stringify(target)}`);
 
   const onProgress = progressBar(process.stderr, { label: `seed ${target}` });
-  process.stderr.write(`seed ${target}: scale ${options.scale}, seed ${options.seed}, ~${estimate.purchaseItems.toLocaleString('en-US')} purchase_items expected\n`);
+  process.stderr.write(
+    `seed ${target}: scale ${options.scale}, seed ${options.seed}, ~${estimate.purchaseItems.toLocaleString('en-US')} purchase_items expected\n`,
+  );
   if (target === 'duckdb') {
     const path = values['duckdb-path'] ?? (process.env.CUBEJS_DB_DUCKDB_DATABASE_PATH || '.data/demo.duckdb');
     return seedDuckDb(path, { ...options, reset: values.reset, onProgress });
@@ -107,7 +109,9 @@ try {
   const summary = await main(process.argv.slice(2));
   if (summary) {
     const seconds = (summary.elapsedMs / 1000).toFixed(1);
-    process.stderr.write(`seeded ${summary.location} in ${seconds} s (${summary.options.startDate} … ${summary.options.endDate}, ${summary.options.clinics} clinics)\n`);
+    process.stderr.write(
+      `seeded ${summary.location} in ${seconds} s (${summary.options.startDate} … ${summary.options.endDate}, ${summary.options.clinics} clinics)\n`,
+    );
     for (const [table, count] of Object.entries(summary.rows)) {
       process.stderr.write(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}\n`);
     }
@@ -115,7 +119,11 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`seed: ${message}\n`);
-  if (error instanceof UsageError || error instanceof RangeError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof UsageError ||
+    error instanceof RangeError ||
+    String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
+  ) {
     process.stderr.write(`\n${USAGE}`);
   }
   process.exitCode = 1;

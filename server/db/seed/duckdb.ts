@@ -78,9 +78,10 @@ async function prepareTables(connection: DuckDBConnection, reset: boolean): Prom
   const deferredKeys: HostTable[] = [];
   for (const statement of hostSchemaStatements('duckdb')) {
     const table = /^CREATE TABLE (\w+)/i.exec(statement)?.[1] as HostTable | undefined;
-    if (!table || !HOST_TABLES.includes(table)) throw new Error(`unexpected statement in the DuckDB host schema: ${statement.slice(0, 60)}`);
+    if (!table || !HOST_TABLES.includes(table))
+      throw new Error(`unexpected statement in the DuckDB host schema: ${statement.slice(0, 60)}`);
     if (existing.has(table)) continue;
-    const withoutKey = statement.replace(/\b(id\s+UBIGINT)\s+PRIMARY KEY\b/, "$1 NOT NULL");
+    const withoutKey = statement.replace(/\b(id\s+UBIGINT)\s+PRIMARY KEY\b/, '$1 NOT NULL');
     if (withoutKey !== statement) deferredKeys.push(table);
     await connection.run(withoutKey);
   }

@@ -121,23 +121,68 @@ interface ItemDraft {
 const ESTIM = 'ESTIM'; // 97014, or G0283 for Medicare
 
 const FILL_CODES: Readonly<Record<Role, readonly (readonly [string, number])[]>> = {
-  DC: [['97140', 3], ['97110', 3], ['97112', 2], [ESTIM, 3], ['97035', 1.5], ['97012', 1.5], ['97530', 1], ['MASS60', 0.6], ['SUPP-VITD', 0.4]],
-  PT: [['97110', 4], ['97112', 3], ['97140', 2.5], ['97530', 3], ['97035', 0.8], [ESTIM, 1]],
-  LMT: [['97140', 2], ['SUPP-VITD', 1]],
-  AIDE: [['97110', 3], ['97530', 2], ['97112', 1], [ESTIM, 1]],
+  DC: [
+    ['97140', 3],
+    ['97110', 3],
+    ['97112', 2],
+    [ESTIM, 3],
+    ['97035', 1.5],
+    ['97012', 1.5],
+    ['97530', 1],
+    ['MASS60', 0.6],
+    ['SUPP-VITD', 0.4],
+  ],
+  PT: [
+    ['97110', 4],
+    ['97112', 3],
+    ['97140', 2.5],
+    ['97530', 3],
+    ['97035', 0.8],
+    [ESTIM, 1],
+  ],
+  LMT: [
+    ['97140', 2],
+    ['SUPP-VITD', 1],
+  ],
+  AIDE: [
+    ['97110', 3],
+    ['97530', 2],
+    ['97112', 1],
+    [ESTIM, 1],
+  ],
 };
 
 const VISIT_ROLES: Readonly<Record<ClinicKind, readonly (readonly [Role, number])[]>> = {
-  integrated: [['DC', 0.5], ['PT', 0.33], ['LMT', 0.12], ['AIDE', 0.05]],
-  chiro: [['DC', 0.78], ['PT', 0.04], ['LMT', 0.15], ['AIDE', 0.03]],
-  pt: [['PT', 0.86], ['DC', 0.04], ['LMT', 0], ['AIDE', 0.1]],
+  integrated: [
+    ['DC', 0.5],
+    ['PT', 0.33],
+    ['LMT', 0.12],
+    ['AIDE', 0.05],
+  ],
+  chiro: [
+    ['DC', 0.78],
+    ['PT', 0.04],
+    ['LMT', 0.15],
+    ['AIDE', 0.03],
+  ],
+  pt: [
+    ['PT', 0.86],
+    ['DC', 0.04],
+    ['LMT', 0],
+    ['AIDE', 0.1],
+  ],
 };
 
 /** Providers per role, given the clinic's "provider slots" (its size in full-time providers). */
 function staffing(kind: ClinicKind, slots: number): Record<Role, number> {
   switch (kind) {
     case 'integrated':
-      return { DC: Math.max(2, Math.round(slots * 0.45)), PT: Math.max(1, Math.round(slots * 0.3)), LMT: Math.max(1, Math.round(slots * 0.12)), AIDE: 1 };
+      return {
+        DC: Math.max(2, Math.round(slots * 0.45)),
+        PT: Math.max(1, Math.round(slots * 0.3)),
+        LMT: Math.max(1, Math.round(slots * 0.12)),
+        AIDE: 1,
+      };
     case 'chiro':
       return { DC: Math.max(2, Math.round(slots * 0.72)), PT: 1, LMT: Math.max(1, Math.round(slots * 0.15)), AIDE: 1 };
     case 'pt':
@@ -283,7 +328,8 @@ class ClinicGenerator {
     const insuranceType = new WeightedChoice<PayorType | null>(['commercial', 'medicaid', 'other', null], [0.62, 0.15, 0.05, 0.18]);
     let firstPatientId = 0;
     for (let i = 0; i < count; i++) {
-      this.patientFirstDay[i] = i < existing ? options.startDay : options.startDay + Math.floor(((i - existing) / (count - existing)) * windowDays);
+      this.patientFirstDay[i] =
+        i < existing ? options.startDay : options.startDay + Math.floor(((i - existing) / (count - existing)) * windowDays);
       const [minAge, maxAge] = ageBand.pick(random);
       const age = random.int(minAge, maxAge);
       const birthDay = options.endDay - Math.floor(age * 365.25) - random.int(0, 364);
@@ -407,7 +453,13 @@ class ClinicGenerator {
     return this.codes.get(code === ESTIM ? (medicare ? 'G0283' : '97014') : code);
   }
 
-  private composeItems(provider: Provider, day: number, firstVisit: boolean, caseTypeName: string | null, payorType: PayorType | null): ItemDraft[] {
+  private composeItems(
+    provider: Provider,
+    day: number,
+    firstVisit: boolean,
+    caseTypeName: string | null,
+    payorType: PayorType | null,
+  ): ItemDraft[] {
     const random = this.random;
     const medicare = payorType === 'medicare';
     const items: ItemDraft[] = [];
@@ -540,10 +592,17 @@ class ClinicGenerator {
     const paymentsKept = status !== 'void' || random.chance(VOID_WITH_PAYMENTS_RATE);
     if (!paymentsKept) return;
     this.patientPayments(day, createdAt, items, itemIds, billed, payorId !== null);
-    if (payorId !== null && payorType !== null && status !== 'open') this.insurancePayments(day, items, itemIds, billed, payorId, payorType);
+    if (payorId !== null && payorType !== null && status !== 'open')
+      this.insurancePayments(day, items, itemIds, billed, payorId, payorType);
   }
 
-  private emitPayment(source: 'insurance' | 'patient', payorId: number | null, receivedDay: number, postedAt: number, reference: string | null): number {
+  private emitPayment(
+    source: 'insurance' | 'patient',
+    payorId: number | null,
+    receivedDay: number,
+    postedAt: number,
+    reference: string | null,
+  ): number {
     return this.sink.emit('payments', {
       clinic_id: this.id,
       source,
@@ -598,7 +657,13 @@ class ClinicGenerator {
           if (receivedDay <= this.options.endDay) {
             const share = random.int(40, 100) / 100;
             const postedAt = this.utcSeconds(receivedDay, random.int(9 * 3600, 17 * 3600));
-            const paymentId = this.emitPayment('patient', null, receivedDay, postedAt, random.chance(0.5) ? `CHK ${random.int(1000, 9999)}` : null);
+            const paymentId = this.emitPayment(
+              'patient',
+              null,
+              receivedDay,
+              postedAt,
+              random.chance(0.5) ? `CHK ${random.int(1000, 9999)}` : null,
+            );
             billed.forEach((cents, i) => {
               const part = Math.round(cents * share);
               if (part > 0) this.emitApplication(paymentId, itemIds[i]!, part, postedAt + random.int(0, 600));
@@ -617,7 +682,14 @@ class ClinicGenerator {
    * The claim's payment (an ERA) weeks or months after the visit, unless denied or not arrived yet,
    * and sometimes a later supplemental payment, a takeback, or a reversal with a corrected amount.
    */
-  private insurancePayments(day: number, items: ItemDraft[], itemIds: number[], billed: number[], payorId: number, payorType: PayorType): void {
+  private insurancePayments(
+    day: number,
+    items: ItemDraft[],
+    itemIds: number[],
+    billed: number[],
+    payorId: number,
+    payorType: PayorType,
+  ): void {
     const random = this.random;
     const claimed: number[] = [];
     items.forEach((item, i) => item.code.def.billable && billed[i]! > 0 && claimed.push(i));
@@ -648,18 +720,24 @@ class ClinicGenerator {
       const paymentId2 = this.emitPayment('insurance', payorId, followDay, followPostedAt, this.eraReference('ERA'));
       for (const i of paidItems) {
         const remaining = billed[i]! - paid.get(i)!;
-        if (remaining > 0) this.emitApplication(paymentId2, itemIds[i]!, Math.max(1, Math.round(remaining * random.int(20, 60) / 100)), followPostedAt + random.int(0, 86_400));
+        if (remaining > 0)
+          this.emitApplication(
+            paymentId2,
+            itemIds[i]!,
+            Math.max(1, Math.round((remaining * random.int(20, 60)) / 100)),
+            followPostedAt + random.int(0, 86_400),
+          );
       }
     } else if (followUp < 0.1) {
       // A takeback (recoupment): part or all of one line's payment clawed back.
       const i = random.pick(paidItems);
-      const back = random.chance(0.5) ? paid.get(i)! : Math.max(1, Math.round(paid.get(i)! * random.int(10, 90) / 100));
+      const back = random.chance(0.5) ? paid.get(i)! : Math.max(1, Math.round((paid.get(i)! * random.int(10, 90)) / 100));
       const paymentId2 = this.emitPayment('insurance', payorId, followDay, followPostedAt, this.eraReference('RECOUP'));
       this.emitApplication(paymentId2, itemIds[i]!, -back, followPostedAt + random.int(0, 86_400));
     } else {
       // Reprocessed claim: one ERA reverses a line's payment and pays the corrected amount.
       const i = random.pick(paidItems);
-      const corrected = Math.min(billed[i]!, Math.max(1, Math.round(paid.get(i)! * random.int(80, 120) / 100)));
+      const corrected = Math.min(billed[i]!, Math.max(1, Math.round((paid.get(i)! * random.int(80, 120)) / 100)));
       const paymentId2 = this.emitPayment('insurance', payorId, followDay, followPostedAt, this.eraReference('ERA'));
       this.emitApplication(paymentId2, itemIds[i]!, -paid.get(i)!, followPostedAt);
       this.emitApplication(paymentId2, itemIds[i]!, corrected, followPostedAt + 1);

@@ -51,7 +51,13 @@ export async function seedMysql(connection: MysqlSeedConnection, options: MysqlS
 }
 
 async function prepareTables(db: Connection, reset: boolean): Promise<void> {
-  if (reset) await db.query(`DROP TABLE IF EXISTS ${[...HOST_TABLES].reverse().map((t) => db.escapeId(t)).join(', ')}`);
+  if (reset)
+    await db.query(
+      `DROP TABLE IF EXISTS ${[...HOST_TABLES]
+        .reverse()
+        .map((t) => db.escapeId(t))
+        .join(', ')}`,
+    );
   for (const statement of hostSchemaStatements('mysql', { ifNotExists: true })) await db.query(statement);
   const counts = HOST_TABLES.map((table) => `(SELECT count(*) FROM ${db.escapeId(table)})`).join(' + ');
   const [rows] = await db.query<mysql.RowDataPacket[]>(`SELECT ${counts} AS n`);

@@ -40,7 +40,9 @@ export function describeProgress(progress: SeedProgress, label = 'seeding'): str
   const filled = Math.round(fraction * BAR_WIDTH);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
   const total = progress.done ? formatCount(progress.rowsWritten) : `~${formatCount(progress.estimatedRows)}`;
-  const eta = progress.done ? `done in ${formatDuration(seconds)}` : `ETA ${formatDuration(rate > 0 ? Math.max(0, progress.estimatedRows - progress.rowsWritten) / rate : Number.NaN)}`;
+  const eta = progress.done
+    ? `done in ${formatDuration(seconds)}`
+    : `ETA ${formatDuration(rate > 0 ? Math.max(0, progress.estimatedRows - progress.rowsWritten) / rate : Number.NaN)}`;
   return `${label} ${bar} ${String(Math.floor(fraction * 100)).padStart(3)}% ${formatCount(progress.rowsWritten)}/${total} rows ${formatCount(rate)} rows/s ${eta}`;
 }
 

@@ -32,7 +32,11 @@ import { modelTargets, tokenFor, usedPreAggregationsOf } from './model-client.js
 const dataset = generatePropertyDataset(PROPERTY_DATASETS[0]!);
 const CLINIC = PROPERTY_DATASETS[0]!.clinicIds[0]!;
 type Row = { id: number; clinic_id?: number; code?: string };
-const rowsOfTable = (table: string) => dataset.rows.filter((r) => r.table === table).map((r) => r.row as Row).filter((r) => r.clinic_id === CLINIC);
+const rowsOfTable = (table: string) =>
+  dataset.rows
+    .filter((r) => r.table === table)
+    .map((r) => r.row as Row)
+    .filter((r) => r.clinic_id === CLINIC);
 const idsOf = (table: string) => rowsOfTable(table).map((r) => String(r.id));
 const codesOf = () => rowsOfTable('service_codes').map((r) => String(r.code));
 
@@ -54,7 +58,10 @@ function pageQueries(state: ReportState): [string, Query][] {
   const figures = Object.keys(MEASURES) as (keyof typeof MEASURES)[];
   return [
     ['clinic', CLINIC_QUERY],
-    ...Object.entries(OPTION_DIMENSIONS).map(([kind, dimensions]): [string, Query] => [`filter options: ${kind}`, optionsQuery(dimensions)]),
+    ...Object.entries(OPTION_DIMENSIONS).map(([kind, dimensions]): [string, Query] => [
+      `filter options: ${kind}`,
+      optionsQuery(dimensions),
+    ]),
     ...GROUPS.map((group): [string, Query] => [`table by ${group}`, groupedQuery(state, RANGE, group, REPORT_MEASURES)]),
     ['totals', groupedQuery(state, RANGE, null, REPORT_MEASURES)],
     ...GROUPS.map((group): [string, Query] => [`compared table by ${group}`, groupedQuery(state, PREVIOUS, group, BASE_MEASURES)]),

@@ -96,10 +96,16 @@ describe('MariaDB: a new payment for a year-old visit', () => {
     const monthSuffix = month.replace('-', '') + '01';
     expect(tablesBefore.filter((t) => t.name.includes(monthSuffix)).length).toBeGreaterThanOrEqual(PRE_AGGREGATIONS.length);
 
-    await db.query(`INSERT INTO payments (id, clinic_id, source, payor_id, received_on, posted_at, reference)
-                    VALUES (?, ?, 'insurance', NULL, CURRENT_DATE, UTC_TIMESTAMP(), NULL)`, [paymentId, CLINIC]);
-    await db.query(`INSERT INTO payment_applications (id, clinic_id, payment_id, purchase_item_id, amount, applied_at)
-                    VALUES (?, ?, ?, ?, 12.34, UTC_TIMESTAMP())`, [paymentId, CLINIC, paymentId, itemId]);
+    await db.query(
+      `INSERT INTO payments (id, clinic_id, source, payor_id, received_on, posted_at, reference)
+                    VALUES (?, ?, 'insurance', NULL, CURRENT_DATE, UTC_TIMESTAMP(), NULL)`,
+      [paymentId, CLINIC],
+    );
+    await db.query(
+      `INSERT INTO payment_applications (id, clinic_id, payment_id, purchase_item_id, amount, applied_at)
+                    VALUES (?, ?, ?, ?, 12.34, UTC_TIMESTAMP())`,
+      [paymentId, CLINIC, paymentId, itemId],
+    );
     const inserted = Date.now();
     const expected = (await referenceFigures(target().reference, query)).get('')!;
     expect(expected.insurance_paid).not.toBe(expectedBefore.get('')?.insurance_paid);

@@ -149,7 +149,10 @@ describe('the property datasets', () => {
     // Guards the test itself: these groups exist on both databases' reference, so the cases above
     // really compared them.
     const target = modelTargets()[0]!;
-    const figures = await referenceFigures(target.reference, { clinicId: PROPERTY_DATASETS[0]!.clinicIds[0]!, groupBy: ['day', 'service_code'] });
+    const figures = await referenceFigures(target.reference, {
+      clinicId: PROPERTY_DATASETS[0]!.clinicIds[0]!,
+      groupBy: ['day', 'service_code'],
+    });
     const values = [...figures.values()];
     expect(values.some((f) => f.insurance_paid === '0')).toBe(true);
     expect(values.some((f) => f.insurance_paid.startsWith('-'))).toBe(true);

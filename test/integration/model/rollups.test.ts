@@ -27,7 +27,14 @@ import {
 } from './model-client.js';
 
 /** The figures that add up: everything a rollup can hold. */
-const ADDITIVE: Measure[] = ['units_billed', 'total_billed', 'insurance_paid', 'billed_per_unit', 'insurance_paid_per_unit', 'insurance_paid_ratio'];
+const ADDITIVE: Measure[] = [
+  'units_billed',
+  'total_billed',
+  'insurance_paid',
+  'billed_per_unit',
+  'insurance_paid_per_unit',
+  'insurance_paid_ratio',
+];
 /** The distinct counts and everything derived from them: no rollup can add these up. */
 const DISTINCT: Measure[] = ['visits_used', 'patients_seen', 'insurance_paid_per_visit', 'units_per_visit'];
 const ALL: Measure[] = [...ADDITIVE, ...DISTINCT];
@@ -42,19 +49,66 @@ const payorIds = dataset.rows.filter((r) => r.table === 'payors' && r.row.clinic
 
 const RANGE = { from: '2025-01-01', to: '2026-10-31' };
 const CASES: { name: string; query: ReferenceQuery }[] = [
-  { name: 'by code (code, description, type)', query: { clinicId: CLINIC, ...RANGE, groupBy: ['service_code', 'service_code_description', 'code_type'] } },
-  { name: 'by provider, two providers', query: { clinicId: CLINIC, ...RANGE, groupBy: ['provider_id', 'provider_name'], filters: [{ dimension: 'provider_id', values: [providerIds[0]!, providerIds[2]!] }] } },
-  { name: 'by payor, self-pay or one payor', query: { clinicId: CLINIC, ...RANGE, groupBy: ['payor_id', 'payor_name'], filters: [{ dimension: 'payor_id', values: [payorIds[0]!, null] }] } },
-  { name: 'by case type, codes filter', query: { clinicId: CLINIC, ...RANGE, groupBy: ['case_type_id', 'case_type'], filters: [{ dimension: 'service_code', values: ['98941', '97110'] }] } },
-  { name: 'by billing type, no case', query: { clinicId: CLINIC, ...RANGE, groupBy: ['billing_type'], filters: [{ dimension: 'case_type_id', values: [null] }] } },
-  { name: 'trend by week, non-billable', query: { clinicId: CLINIC, from: '2025-12-01', to: '2026-02-28', groupBy: ['week'], filters: [{ dimension: 'billing_type', values: ['Non-billable'] }] } },
+  {
+    name: 'by code (code, description, type)',
+    query: { clinicId: CLINIC, ...RANGE, groupBy: ['service_code', 'service_code_description', 'code_type'] },
+  },
+  {
+    name: 'by provider, two providers',
+    query: {
+      clinicId: CLINIC,
+      ...RANGE,
+      groupBy: ['provider_id', 'provider_name'],
+      filters: [{ dimension: 'provider_id', values: [providerIds[0]!, providerIds[2]!] }],
+    },
+  },
+  {
+    name: 'by payor, self-pay or one payor',
+    query: {
+      clinicId: CLINIC,
+      ...RANGE,
+      groupBy: ['payor_id', 'payor_name'],
+      filters: [{ dimension: 'payor_id', values: [payorIds[0]!, null] }],
+    },
+  },
+  {
+    name: 'by case type, codes filter',
+    query: {
+      clinicId: CLINIC,
+      ...RANGE,
+      groupBy: ['case_type_id', 'case_type'],
+      filters: [{ dimension: 'service_code', values: ['98941', '97110'] }],
+    },
+  },
+  {
+    name: 'by billing type, no case',
+    query: { clinicId: CLINIC, ...RANGE, groupBy: ['billing_type'], filters: [{ dimension: 'case_type_id', values: [null] }] },
+  },
+  {
+    name: 'trend by week, non-billable',
+    query: {
+      clinicId: CLINIC,
+      from: '2025-12-01',
+      to: '2026-02-28',
+      groupBy: ['week'],
+      filters: [{ dimension: 'billing_type', values: ['Non-billable'] }],
+    },
+  },
   { name: 'trend by month', query: { clinicId: CLINIC, ...RANGE, groupBy: ['month'] } },
   { name: 'code × provider pivot', query: { clinicId: CLINIC, ...RANGE, groupBy: ['service_code', 'provider_id', 'provider_name'] } },
-  { name: "a provider's own items (provider token)", query: { clinicId: CLINIC, providerId: Number(providerIds[1]), ...RANGE, groupBy: ['service_code'] } },
+  {
+    name: "a provider's own items (provider token)",
+    query: { clinicId: CLINIC, providerId: Number(providerIds[1]), ...RANGE, groupBy: ['service_code'] },
+  },
   { name: 'totals over a range with edges', query: { clinicId: CLINIC, from: '2025-01-31', to: '2026-01-01', groupBy: [] } },
 ];
 
-async function expectEqualToReference(target: ModelTarget, query: ReferenceQuery, groups: Map<string, Record<Measure, unknown>>, measures: Measure[]) {
+async function expectEqualToReference(
+  target: ModelTarget,
+  query: ReferenceQuery,
+  groups: Map<string, Record<Measure, unknown>>,
+  measures: Measure[],
+) {
   const expected = await referenceFigures(target.reference, query);
   expect([...groups.keys()].sort()).toEqual([...expected.keys()].sort());
   for (const [key, figures] of expected) {
@@ -74,15 +128,21 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: rollups', (name) => {
 
   it.each(CASES)('$name is served from the usage rollup and equals plain SQL', async ({ query }) => {
     const api = await queryApi(target(), query, ADDITIVE, 'America/New_York');
-    expect(api.usedPreAggregations.some((p) => USAGE_ROLLUP.test(p)), JSON.stringify(api.usedPreAggregations)).toBe(true);
+    expect(
+      api.usedPreAggregations.some((p) => USAGE_ROLLUP.test(p)),
+      JSON.stringify(api.usedPreAggregations),
+    ).toBe(true);
     await expectEqualToReference(target(), query, api.groups, ADDITIVE);
   });
 
-  it.each(CASES)('$name with visit and patient counts is served from the visit-items partitions and equals plain SQL', async ({ query }) => {
-    const api = await queryApi(target(), query, ALL, 'Pacific/Pago_Pago');
-    expect(api.usedPreAggregations, JSON.stringify(api.usedPreAggregations)).toEqual([expect.stringMatching(VISIT_ITEMS)]);
-    await expectEqualToReference(target(), query, api.groups, ALL);
-  });
+  it.each(CASES)(
+    '$name with visit and patient counts is served from the visit-items partitions and equals plain SQL',
+    async ({ query }) => {
+      const api = await queryApi(target(), query, ALL, 'Pacific/Pago_Pago');
+      expect(api.usedPreAggregations, JSON.stringify(api.usedPreAggregations)).toEqual([expect.stringMatching(VISIT_ITEMS)]);
+      await expectEqualToReference(target(), query, api.groups, ALL);
+    },
+  );
 
   it.each([
     { source: 'the usage rollup', measures: ADDITIVE, table: USAGE_ROLLUP },
@@ -136,7 +196,13 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: rollups', (name) => {
  * Insurance money of counted items by month of service and days-to-payment bucket, bucketed here
  * in TypeScript from the raw dates (not by any SQL of the model).
  */
-async function maturityReference(target: ModelTarget, clinicId: number, from: string, to: string, payorId: string): Promise<Map<string, bigint>> {
+async function maturityReference(
+  target: ModelTarget,
+  clinicId: number,
+  from: string,
+  to: string,
+  payorId: string,
+): Promise<Map<string, bigint>> {
   const sql = `
     SELECT CAST(p.purchased_on AS CHAR(10)) AS served, CAST(pm.received_on AS CHAR(10)) AS received,
            CAST(pa.amount AS CHAR(20)) AS amount
@@ -146,12 +212,25 @@ async function maturityReference(target: ModelTarget, clinicId: number, from: st
     JOIN purchases p ON p.id = pi.purchase_id
     WHERE p.status <> 'void' AND p.clinic_id = ${clinicId} AND p.purchased_on BETWEEN '${from}' AND '${to}'
       AND (p.payor_id = ${Number(payorId)} OR p.payor_id IS NULL)`;
-  const rows: Row[] = target.reference.dialect === 'mysql' ? await mysqlRows(target.reference.location, sql) : await duckdbRows(target.reference.location, sql);
+  const rows: Row[] =
+    target.reference.dialect === 'mysql'
+      ? await mysqlRows(target.reference.location, sql)
+      : await duckdbRows(target.reference.location, sql);
   const result = new Map<string, bigint>();
   for (const row of rows) {
     const days = (Date.parse(String(row.received)) - Date.parse(String(row.served))) / 86_400_000;
     const [order, label] =
-      days < 0 ? [0, 'Before date of service'] : days <= 30 ? [1, '0-30 days'] : days <= 60 ? [2, '31-60 days'] : days <= 90 ? [3, '61-90 days'] : days <= 180 ? [4, '91-180 days'] : [5, 'Over 180 days'];
+      days < 0
+        ? [0, 'Before date of service']
+        : days <= 30
+          ? [1, '0-30 days']
+          : days <= 60
+            ? [2, '31-60 days']
+            : days <= 90
+              ? [3, '61-90 days']
+              : days <= 180
+                ? [4, '91-180 days']
+                : [5, 'Over 180 days'];
     const key = `${String(row.served).slice(0, 7)}-01 ${label} ${order}`;
     result.set(key, (result.get(key) ?? 0n) + hundredths(row.amount));
   }

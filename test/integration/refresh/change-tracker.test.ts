@@ -86,7 +86,14 @@ describe.each([
 
   beforeAll(async () => {
     target = await open();
-    tracker = new ChangeTracker({ dialect: _name === 'MariaDB' ? 'mysql' : 'duckdb', schema: SCHEMA, unindexedEditsEverySeconds: 0, run: target.run, reconcileEverySeconds: 3600, now: () => clock });
+    tracker = new ChangeTracker({
+      dialect: _name === 'MariaDB' ? 'mysql' : 'duckdb',
+      schema: SCHEMA,
+      unindexedEditsEverySeconds: 0,
+      run: target.run,
+      reconcileEverySeconds: 3600,
+      now: () => clock,
+    });
     await tracker.ensureTables();
     const rows = await target.run(
       `SELECT p.id, p.clinic_id, CAST(p.purchased_on AS CHAR) AS day, MIN(pi.id) AS item FROM purchases p
@@ -96,7 +103,12 @@ describe.each([
     );
     const first = rows[0]!;
     const last = rows[rows.length - 1]!;
-    visits = [first, last].map((r) => ({ id: Number(r.id), clinic: Number(r.clinic_id), month: `${String(r.day).slice(0, 7)}-01`, item: Number(r.item) }));
+    visits = [first, last].map((r) => ({
+      id: Number(r.id),
+      clinic: Number(r.clinic_id),
+      month: `${String(r.day).slice(0, 7)}-01`,
+      item: Number(r.item),
+    }));
     expect(visits[0]!.month).toBe('2026-02-01');
     expect(visits[1]!.month).toBe('2026-04-01');
   }, 120_000);
@@ -107,7 +119,7 @@ describe.each([
 
   it('bumps every month on its first pass (nothing built before it can be trusted), then nothing while idle', async () => {
     const first = await pass();
-    expect(first.months).toEqual(["*"]);
+    expect(first.months).toEqual(['*']);
     expect(first.reconciled).toBe(false); // its baseline comes one interval later
     expect(Object.keys(await log())).toEqual([EVERY_MONTH]);
     const idle = await pass();
@@ -156,7 +168,12 @@ describe.each([
 
   it('keeps the range of months to build, widened by a visit dated past it', async () => {
     const range = async () =>
-      Object.fromEntries((await target.run(`SELECT name, value FROM ${SCHEMA}.scu_change_state WHERE name IN ('first_month', 'last_month')`)).map((r) => [r.name, r.value]));
+      Object.fromEntries(
+        (await target.run(`SELECT name, value FROM ${SCHEMA}.scu_change_state WHERE name IN ('first_month', 'last_month')`)).map((r) => [
+          r.name,
+          r.value,
+        ]),
+      );
     expect(await range()).toEqual({ first_month: '2025-07-01', last_month: '2026-06-01' });
     await target.run(`INSERT INTO purchases (id, clinic_id, patient_id, patient_case_id, provider_id, payor_id, purchased_on, status, created_at, updated_at)
                       SELECT ${NEW_ID}, clinic_id, patient_id, NULL, provider_id, NULL, '2026-09-15', 'open', '2026-09-15 10:00:00', '2026-09-15 10:00:00' FROM purchases WHERE id = ${visits[0]!.id}`);
@@ -189,7 +206,13 @@ describe.each([
   });
 
   it('a restarted tracker resumes from the saved marks (no bump while nothing changed)', async () => {
-    const restarted = new ChangeTracker({ dialect: _name === 'MariaDB' ? 'mysql' : 'duckdb', schema: SCHEMA, run: target.run, reconcileEverySeconds: 3600, now: () => clock });
+    const restarted = new ChangeTracker({
+      dialect: _name === 'MariaDB' ? 'mysql' : 'duckdb',
+      schema: SCHEMA,
+      run: target.run,
+      reconcileEverySeconds: 3600,
+      now: () => clock,
+    });
     expect((await restarted.pass()).months).toEqual([]);
   });
 });

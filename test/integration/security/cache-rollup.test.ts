@@ -90,7 +90,9 @@ describe.each(TARGETS)('caches and rollups respect the tenant ($name)', ({ targe
     const query = { measures: [`${V}.visits_used`, `${V}.units_billed`] };
     const first = await loadOne(url(), ownerToken(secret(), A), query);
     expect(first.status).toBe(200);
-    expect(Object.keys((first.body.usedPreAggregations as object | undefined) ?? {})).toEqual([expect.stringMatching(/counted_items_visit_items$/)]);
+    expect(Object.keys((first.body.usedPreAggregations as object | undefined) ?? {})).toEqual([
+      expect.stringMatching(/counted_items_visit_items$/),
+    ]);
     const again = await loadOne(url(), ownerToken(secret(), A), query);
     expect(again.body.data).toEqual(first.body.data);
     for (const clinic of [B, A, B]) {

@@ -163,7 +163,11 @@ export class CubeSocket {
   }
 
   /** Sends a method message and resolves with its answer (`{message, status}`), skipping Continue wait. */
-  async call(method: 'load' | 'sql' | 'dry-run' | 'meta' | 'subscribe', params: Record<string, unknown>, timeoutMs = 60_000): Promise<{ status: number; message: Record<string, unknown> & { error?: string } }> {
+  async call(
+    method: 'load' | 'sql' | 'dry-run' | 'meta' | 'subscribe',
+    params: Record<string, unknown>,
+    timeoutMs = 60_000,
+  ): Promise<{ status: number; message: Record<string, unknown> & { error?: string } }> {
     const messageId = this.nextId++;
     this.ws.send(JSON.stringify({ messageId, method, params }));
     for (;;) {

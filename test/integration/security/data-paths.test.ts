@@ -24,7 +24,12 @@ function wideningFilters(scope: Scope): unknown[] {
         {
           and: [
             { member: `${V}.provider_id`, operator: 'set' },
-            { or: [{ member: `${V}.clinic_id`, operator: 'gt', values: ['0'] }, { member: `${V}.provider_id`, operator: 'notEquals', values: [String(scope.providerId ?? 1)] }] },
+            {
+              or: [
+                { member: `${V}.clinic_id`, operator: 'gt', values: ['0'] },
+                { member: `${V}.provider_id`, operator: 'notEquals', values: [String(scope.providerId ?? 1)] },
+              ],
+            },
           ],
         },
       ],
@@ -60,10 +65,14 @@ describe.each(TARGETS)('row-level security on every data path ($name)', ({ targe
   const restPaths: [string, (token: string, query: unknown) => Promise<Reply>][] = [
     ['GET /load', (token, query) => load(url(), token, query, 'load-get')],
     ['POST /load', (token, query) => load(url(), token, query, 'load-post')],
-    ['GET /subscribe', (token, query) => request(url(), `/cubejs-api/v1/subscribe?queryType=multi&query=${encodeURIComponent(JSON.stringify(query))}`, { token })],
+    [
+      'GET /subscribe',
+      (token, query) =>
+        request(url(), `/cubejs-api/v1/subscribe?queryType=multi&query=${encodeURIComponent(JSON.stringify(query))}`, { token }),
+    ],
   ];
 
-  it.each(restPaths)('%s: only the token\'s rows, equal to plain SQL, whatever the client filters say', async (_path, call) => {
+  it.each(restPaths)("%s: only the token's rows, equal to plain SQL, whatever the client filters say", async (_path, call) => {
     for (const { scope, token } of scopes) {
       const reply = await call(token(), scopedQuery(scope));
       expect(reply.status).toBe(200);
@@ -105,7 +114,7 @@ describe.each(TARGETS)('row-level security on every data path ($name)', ({ targe
     }
   });
 
-  it('/sql shows the scope in the generated SQL\'s parameters, GET and POST', async () => {
+  it("/sql shows the scope in the generated SQL's parameters, GET and POST", async () => {
     for (const { scope, token } of scopes) {
       const q = encodeURIComponent(JSON.stringify(scopedQuery(scope)));
       const get = await request(url(), `/cubejs-api/v1/sql?query=${q}`, { token: token() });
@@ -119,10 +128,17 @@ describe.each(TARGETS)('row-level security on every data path ($name)', ({ targe
 
   it('/dry-run plans the query without running it: no rows, and private members refused', async () => {
     const token = ownerToken(secret(), CLINIC);
-    const ok = await request(url(), `/cubejs-api/v1/dry-run?query=${encodeURIComponent(JSON.stringify(scopedQuery({ clinicId: CLINIC })))}`, { token });
+    const ok = await request(
+      url(),
+      `/cubejs-api/v1/dry-run?query=${encodeURIComponent(JSON.stringify(scopedQuery({ clinicId: CLINIC })))}`,
+      { token },
+    );
     expect(ok.status).toBe(200);
     expect(JSON.stringify(ok.body)).not.toMatch(/"data"/);
-    const hidden = await request(url(), '/cubejs-api/v1/dry-run', { token, body: JSON.stringify({ query: { measures: ['counted_items.units_billed'] } }) });
+    const hidden = await request(url(), '/cubejs-api/v1/dry-run', {
+      token,
+      body: JSON.stringify({ query: { measures: ['counted_items.units_billed'] } }),
+    });
     expect(hidden.status).toBe(400);
   });
 
@@ -130,7 +146,10 @@ describe.each(TARGETS)('row-level security on every data path ($name)', ({ targe
     // Two halves of the data's own span, so both ranges have rows.
     const [first, last] = await serviceDateSpan(target, [CLINIC]);
     const middle = new Date((Date.parse(first) + Date.parse(last)) / 2).toISOString().slice(0, 10);
-    const ranges: [string, string][] = [[first, middle], [dayAfter(middle), last]];
+    const ranges: [string, string][] = [
+      [first, middle],
+      [dayAfter(middle), last],
+    ];
     for (const { scope, token } of scopes) {
       const reply = await load(url(), token(), {
         measures: MEASURES,

@@ -39,7 +39,7 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
     expect(page.headers.get('x-frame-options')).toBeNull();
   });
 
-  it('answers a portal\'s preflight and echoes its origin, never a wildcard, never credentials', async () => {
+  it("answers a portal's preflight and echoes its origin, never a wildcard, never credentials", async () => {
     for (const origin of [PORTAL, OTHER_PORTAL]) {
       const preflight = await fetch(`${base}/cubejs-api/v1/load`, {
         method: 'OPTIONS',
@@ -50,7 +50,11 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
       expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
       expect(preflight.headers.get('vary')).toMatch(/Origin/);
-      const actual = await fetch(`${base}/cubejs-api/v1/load`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":{}}' });
+      const actual = await fetch(`${base}/cubejs-api/v1/load`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: '{"query":{}}',
+      });
       expect(actual.headers.get('access-control-allow-origin')).toBe(origin);
       expect(actual.headers.get('cache-control')).toBe('no-store');
     }
@@ -58,20 +62,35 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
 
   it('refuses any other origin, including look-alikes of a portal', async () => {
     for (const origin of ['https://evil.example', 'http://portal.example.test', 'https://portal.example.test.evil.example', 'null']) {
-      const preflight = await fetch(`${base}/cubejs-api/v1/load`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(`${base}/cubejs-api/v1/load`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(403);
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       expect(await preflight.text()).toMatch(/SCU_ALLOWED_ORIGINS/);
-      const actual = await fetch(`${base}/cubejs-api/v1/load`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
+      const actual = await fetch(`${base}/cubejs-api/v1/load`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(actual.headers.get('access-control-allow-origin')).toBeNull();
     }
   });
 
   it('answers a bad or oversized body with 400 / 413 and a message', async () => {
-    const bad = await fetch(`${base}/cubejs-api/v1/load`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const bad = await fetch(`${base}/cubejs-api/v1/load`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/not valid JSON/);
-    const big = await fetch(`${base}/cubejs-api/v1/load`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(5000) }) });
+    const big = await fetch(`${base}/cubejs-api/v1/load`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'y'.repeat(5000) }),
+    });
     expect(big.status).toBe(413);
   });
 });
@@ -83,13 +102,19 @@ describe.each(TARGETS)('the real server, default configuration ($name)', ({ url 
     const page = await fetch(`${url()}/`);
     expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
     expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    const preflight = await fetch(`${url()}/cubejs-api/v1/load`, { method: 'OPTIONS', headers: { origin: PORTAL, 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${url()}/cubejs-api/v1/load`, {
+      method: 'OPTIONS',
+      headers: { origin: PORTAL, 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('marks every API answer no-store, so no shared cache can hand one tenant\'s answer to another', async () => {
-    const reply = await request(url(), '/cubejs-api/v1/load', { token: ownerToken(secret(), 1), body: JSON.stringify({ query: { measures: [`${V}.units_billed`] } }) });
+  it("marks every API answer no-store, so no shared cache can hand one tenant's answer to another", async () => {
+    const reply = await request(url(), '/cubejs-api/v1/load', {
+      token: ownerToken(secret(), 1),
+      body: JSON.stringify({ query: { measures: [`${V}.units_billed`] } }),
+    });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('cache-control')).toBe('no-store');
     expect((await request(url(), '/cubejs-api/v1/meta', { token: ownerToken(secret(), 1) })).headers.get('cache-control')).toBe('no-store');

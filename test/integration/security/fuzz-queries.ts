@@ -46,10 +46,19 @@ function dateRange(random: Random, pool: ValuePool): string | [string, string] {
 }
 
 function measureFilter(random: Random, view: ViewMeta): Record<string, unknown> {
-  return { member: random.pick(view.measures), operator: random.pick(['gt', 'gte', 'lt', 'lte', 'equals', 'notEquals', 'set']), values: [String(random.pick([0, 1, 10, 100, 1000]))] };
+  return {
+    member: random.pick(view.measures),
+    operator: random.pick(['gt', 'gte', 'lt', 'lte', 'equals', 'notEquals', 'set']),
+    values: [String(random.pick([0, 1, 10, 100, 1000]))],
+  };
 }
 
-function leafFilter(random: Random, view: ViewMeta, pool: ValuePool, token: { clinicId: number; otherClinics: number[] }): Record<string, unknown> {
+function leafFilter(
+  random: Random,
+  view: ViewMeta,
+  pool: ValuePool,
+  token: { clinicId: number; otherClinics: number[] },
+): Record<string, unknown> {
   const roll = random.float();
   const clinic = `${view.name}.clinic_id`;
   // Attempts to widen the scope: other clinics' ids, negations of the token's own clinic.
@@ -64,7 +73,10 @@ function leafFilter(random: Random, view: ViewMeta, pool: ValuePool, token: { cl
   }
   if (roll < 0.25 && view.timeDimension) {
     const operator = random.pick(['inDateRange', 'notInDateRange', 'beforeDate', 'afterDate', 'afterOrOnDate', 'beforeOrOnDate']);
-    const values = operator.includes('InDateRange') || operator === 'inDateRange' ? [...[random.pick(pool.dates), random.pick(pool.dates)].sort()] : [random.pick(pool.dates)];
+    const values =
+      operator.includes('InDateRange') || operator === 'inDateRange'
+        ? [...[random.pick(pool.dates), random.pick(pool.dates)].sort()]
+        : [random.pick(pool.dates)];
     return { member: view.timeDimension, operator, values };
   }
   const dimension = random.pick(view.dimensions);
@@ -79,24 +91,43 @@ function leafFilter(random: Random, view: ViewMeta, pool: ValuePool, token: { cl
   const operator = random.pick(['equals', 'notEquals', 'contains', 'notContains', 'startsWith', 'endsWith', 'in', 'set', 'notSet']);
   if (operator === 'set' || operator === 'notSet') return { member: dimension.name, operator };
   const value = random.pick(strings);
-  const cut = (s: string) => (operator === 'equals' || operator === 'notEquals' || operator === 'in' ? s : s.slice(0, random.int(1, Math.max(1, s.length))));
+  const cut = (s: string) =>
+    operator === 'equals' || operator === 'notEquals' || operator === 'in' ? s : s.slice(0, random.int(1, Math.max(1, s.length)));
   return { member: dimension.name, operator, values: operator === 'in' ? sample(random, strings, 1, 3) : [cut(value)] };
 }
 
 /** A tree of and/or groups. Cube requires each group to hold only dimension or only measure filters. */
-function filterTree(random: Random, view: ViewMeta, pool: ValuePool, token: { clinicId: number; otherClinics: number[] }, depth: number, measures: boolean): Record<string, unknown> {
+function filterTree(
+  random: Random,
+  view: ViewMeta,
+  pool: ValuePool,
+  token: { clinicId: number; otherClinics: number[] },
+  depth: number,
+  measures: boolean,
+): Record<string, unknown> {
   const leaf = () => (measures ? measureFilter(random, view) : leafFilter(random, view, pool, token));
   if (depth >= 3 || random.chance(0.55)) return leaf();
   const children = Array.from({ length: random.int(1, 3) }, () => filterTree(random, view, pool, token, depth + 1, measures));
   return { [random.chance(0.5) ? 'or' : 'and']: children };
 }
 
-function oneQuery(random: Random, view: ViewMeta, pool: ValuePool, token: { clinicId: number; otherClinics: number[] }, granularity?: string): Record<string, unknown> {
+function oneQuery(
+  random: Random,
+  view: ViewMeta,
+  pool: ValuePool,
+  token: { clinicId: number; otherClinics: number[] },
+  granularity?: string,
+): Record<string, unknown> {
   // A tenth are plain report queries (no filters, no date range), whose totals the test checks against SQL.
   const plain = granularity === undefined && view.measures.includes(`${view.name}.units_billed`) && random.chance(0.1);
   const measures = sample(random, view.measures, view.measures.length ? 1 : 0, 3);
   if (plain && !measures.includes(`${view.name}.units_billed`)) measures.push(`${view.name}.units_billed`);
-  const dimensions = sample(random, view.dimensions.map((d) => d.name), measures.length ? 0 : 1, 3);
+  const dimensions = sample(
+    random,
+    view.dimensions.map((d) => d.name),
+    measures.length ? 0 : 1,
+    3,
+  );
   // Half the queries name the scope's own dimensions, so each row says whose it is.
   if (random.chance(0.5)) {
     for (const d of [`${view.name}.clinic_id`, `${view.name}.provider_id`]) {
@@ -105,7 +136,8 @@ function oneQuery(random: Random, view: ViewMeta, pool: ValuePool, token: { clin
   }
   const query: Record<string, unknown> = { measures, dimensions };
   if (plain) {
-    if (view.timeDimension && random.chance(0.5)) query.timeDimensions = [{ dimension: view.timeDimension, granularity: random.pick(GRANULARITIES) }];
+    if (view.timeDimension && random.chance(0.5))
+      query.timeDimensions = [{ dimension: view.timeDimension, granularity: random.pick(GRANULARITIES) }];
     return query;
   }
   if (view.timeDimension && (granularity || random.chance(0.5))) {
@@ -117,7 +149,9 @@ function oneQuery(random: Random, view: ViewMeta, pool: ValuePool, token: { clin
     query.timeDimensions = [td];
   }
   if (random.chance(0.7)) {
-    query.filters = Array.from({ length: random.int(1, 3) }, () => filterTree(random, view, pool, token, 0, view.measures.length > 0 && random.chance(0.2)));
+    query.filters = Array.from({ length: random.int(1, 3) }, () =>
+      filterTree(random, view, pool, token, 0, view.measures.length > 0 && random.chance(0.2)),
+    );
   }
   const limit = random.pick(LIMITS);
   if (limit !== undefined) query.limit = limit;
@@ -131,7 +165,12 @@ function oneQuery(random: Random, view: ViewMeta, pool: ValuePool, token: { clin
   return query;
 }
 
-export function fuzzQuery(random: Random, views: ViewMeta[], pool: ValuePool, token: { clinicId: number; otherClinics: number[] }): FuzzQuery {
+export function fuzzQuery(
+  random: Random,
+  views: ViewMeta[],
+  pool: ValuePool,
+  token: { clinicId: number; otherClinics: number[] },
+): FuzzQuery {
   const view = random.pick(views);
   // Data blending: two queries of one granularity (Cube requires it), each scoped on its own.
   if (view.timeDimension && view.measures.length > 1 && random.chance(0.06)) {

@@ -97,7 +97,8 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
           for (const clinic of clinics) {
             const token = mintToken(inject('apiSecret'), { clinic_id: clinic, role: 'owner' }, 3600);
             const reply = await load(url(), token, { dimensions: [dimension.name], limit: 30 });
-            for (const r of resultsOf(reply.body)) for (const row of r.data) if (typeof row[dimension.name] === 'string') seen.add(row[dimension.name] as string);
+            for (const r of resultsOf(reply.body))
+              for (const row of r.data) if (typeof row[dimension.name] === 'string') seen.add(row[dimension.name] as string);
           }
           pool.strings.set(dimension.name, [...seen]);
         }
@@ -183,7 +184,12 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
           return;
         }
         const provider = row[`${view}.provider_id`];
-        if (token.scope.providerId !== undefined && provider !== undefined && providerScoped.has(view) && Number(provider) !== token.scope.providerId) {
+        if (
+          token.scope.providerId !== undefined &&
+          provider !== undefined &&
+          providerScoped.has(view) &&
+          Number(provider) !== token.scope.providerId
+        ) {
           fail(i, `row of provider ${String(provider)} under a token of provider ${token.scope.providerId}`, query);
           return;
         }
@@ -200,7 +206,9 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
       const hasScopeDims = queries.every((q) => scopeDims.every((d) => (q.dimensions as string[]).includes(d)));
       if (!hasScopeDims) {
         // The same query with the scope's own dimensions: checked row by row, then compared.
-        const scoped = Array.isArray(query) ? query.map((q) => withScopeDimensions(q, view, token, providerScoped.has(view))) : withScopeDimensions(query, view, token, providerScoped.has(view));
+        const scoped = Array.isArray(query)
+          ? query.map((q) => withScopeDimensions(q, view, token, providerScoped.has(view)))
+          : withScopeDimensions(query, view, token, providerScoped.has(view));
         const paired = accept(i, await send(token, scoped, 'post'), scoped);
         if (!paired) return;
         paired.forEach((r) => checkScope(i, r.data, view, token, scoped));
@@ -209,22 +217,44 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
           stats.pairedComparisons += 1;
           results.forEach((r, k) => {
             // Without dimensions, no matching rows is one row of empty measures; with them, no row.
-            if (paired[k]!.data.length === 0 && r.data.length === 1 && Object.values(r.data[0]!).every((v) => v === null || Number(v) === 0)) return;
+            if (
+              paired[k]!.data.length === 0 &&
+              r.data.length === 1 &&
+              Object.values(r.data[0]!).every((v) => v === null || Number(v) === 0)
+            )
+              return;
             const a = r.data.map((row) => canonical(row, [])).sort();
             // A compareDateRange query is one query with one result per range.
             const own = queries[Math.min(k, queries.length - 1)]!;
             const added = [`${view}.clinic_id`, `${view}.provider_id`].filter((d) => !(own.dimensions as string[]).includes(d));
             const b = paired[k]!.data.map((row) => canonical(row, added)).sort();
-            if (JSON.stringify(a) !== JSON.stringify(b)) fail(i, `rows differ from the same query with the scope dimensions added:\n  ${JSON.stringify(r.data).slice(0, 400)}\n  vs ${JSON.stringify(paired[k]!.data).slice(0, 400)}`, query);
+            if (JSON.stringify(a) !== JSON.stringify(b))
+              fail(
+                i,
+                `rows differ from the same query with the scope dimensions added:\n  ${JSON.stringify(r.data).slice(0, 400)}\n  vs ${JSON.stringify(paired[k]!.data).slice(0, 400)}`,
+                query,
+              );
           });
         }
       }
       // Unfiltered totals: the sum over all rows is the token's whole scope, by plain SQL.
       const q = queries[0]!;
       const td = (q.timeDimensions as Record<string, unknown>[] | undefined)?.[0];
-      if (!Array.isArray(query) && view === V && (q.measures as string[]).includes(`${V}.units_billed`) && !q.filters && !td?.dateRange && !td?.compareDateRange && results[0]!.data.length < results[0]!.limit) {
+      if (
+        !Array.isArray(query) &&
+        view === V &&
+        (q.measures as string[]).includes(`${V}.units_billed`) &&
+        !q.filters &&
+        !td?.dateRange &&
+        !td?.compareDateRange &&
+        results[0]!.data.length < results[0]!.limit
+      ) {
         const key = `${token.scope.clinicId}/${token.scope.providerId ?? ''}`;
-        if (!oracle.has(key)) oracle.set(key, scopeTotals(TARGET, token.scope).then((t) => t.units));
+        if (!oracle.has(key))
+          oracle.set(
+            key,
+            scopeTotals(TARGET, token.scope).then((t) => t.units),
+          );
         const want = await oracle.get(key)!;
         const got = results[0]!.data.reduce((sum, row) => sum + BigInt(Math.round(Number(row[`${V}.units_billed`] ?? 0) * 100)), 0n);
         stats.oracleComparisons += 1;

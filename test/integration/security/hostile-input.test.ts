@@ -16,33 +16,85 @@ const base = { measures: [UNITS] };
 
 /** [case, query, a pattern of the message]. */
 const BAD_QUERIES: [string, unknown, RegExp][] = [
-  ['a private cube\'s member', { measures: ['counted_items.units_billed'] }, /unknown or private member 'counted_items.units_billed'/],
-  ['a private member in a filter', { ...base, filters: [{ member: 'counted_items.purchase_id', operator: 'set' }] }, /unknown or private member/],
+  ["a private cube's member", { measures: ['counted_items.units_billed'] }, /unknown or private member 'counted_items.units_billed'/],
+  [
+    'a private member in a filter',
+    { ...base, filters: [{ member: 'counted_items.purchase_id', operator: 'set' }] },
+    /unknown or private member/,
+  ],
   ['a private member in order', { ...base, order: { 'counted_items.id': 'asc' } }, /unknown or private member/],
   ['patient data', { measures: [UNITS], dimensions: ['patients.last_name'] }, /unknown or private member 'patients.last_name'/],
   ['an unknown member', { measures: [m('no_such_measure')] }, /unknown or private member 'service_code_usage.no_such_measure'/],
   ['an unknown view', { measures: ['payroll.salary'] }, /unknown or private member 'payroll.salary'/],
   ['a dimension as a measure', { measures: [m('clinic_id')] }, /is a dimension, not a measure/],
-  ['a member expression', { measures: [JSON.stringify({ cubeName: V, alias: 'x', expr: { type: 'SqlFunction', cubeParams: [V], sql: 'SELECT 1' } })] }, /member expressions are not allowed/],
-  ['subqueryJoins (raw SQL)', { ...base, subqueryJoins: [{ sql: 'SELECT * FROM patients', on: '1=1', joinType: 'LEFT', alias: 'p' }] }, /unknown property 'subqueryJoins'/],
+  [
+    'a member expression',
+    { measures: [JSON.stringify({ cubeName: V, alias: 'x', expr: { type: 'SqlFunction', cubeParams: [V], sql: 'SELECT 1' } })] },
+    /member expressions are not allowed/,
+  ],
+  [
+    'subqueryJoins (raw SQL)',
+    { ...base, subqueryJoins: [{ sql: 'SELECT * FROM patients', on: '1=1', joinType: 'LEFT', alias: 'p' }] },
+    /unknown property 'subqueryJoins'/,
+  ],
   ['ungrouped (row-level data)', { ...base, ungrouped: true }, /ungrouped is not available/],
-  ['an unknown operator', { ...base, filters: [{ member: m('clinic_id'), operator: 'like', values: ['1'] }] }, /operator "like" is not a filter operator/],
-  ['an operator for another type', { ...base, filters: [{ member: m('provider_id'), operator: 'contains', values: ['1'] }] }, /operator contains does not apply/],
+  [
+    'an unknown operator',
+    { ...base, filters: [{ member: m('clinic_id'), operator: 'like', values: ['1'] }] },
+    /operator "like" is not a filter operator/,
+  ],
+  [
+    'an operator for another type',
+    { ...base, filters: [{ member: m('provider_id'), operator: 'contains', values: ['1'] }] },
+    /operator contains does not apply/,
+  ],
   ['a filter without values', { ...base, filters: [{ member: m('provider_id'), operator: 'equals' }] }, /values must be an array/],
-  ['an object as a value', { ...base, filters: [{ member: m('provider_id'), operator: 'equals', values: [{ $gt: 1 }] }] }, /must be a string or a number/],
-  ['SQL in a number filter', { ...base, filters: [{ member: m('provider_id'), operator: 'equals', values: ['1 OR 1=1'] }] }, /is a number, got "1 OR 1=1"/],
+  [
+    'an object as a value',
+    { ...base, filters: [{ member: m('provider_id'), operator: 'equals', values: [{ $gt: 1 }] }] },
+    /must be a string or a number/,
+  ],
+  [
+    'SQL in a number filter',
+    { ...base, filters: [{ member: m('provider_id'), operator: 'equals', values: ['1 OR 1=1'] }] },
+    /is a number, got "1 OR 1=1"/,
+  ],
   ['SQL in a clinic filter', { ...base, filters: [{ member: m('clinic_id'), operator: 'in', values: ["1') OR ('1'='1"] }] }, /is a number/],
   ['an empty or', { ...base, filters: [{ or: [] }] }, /non-empty array/],
   ['filters nested too deep', { ...base, filters: [nest(12)] }, /nest deeper than 8 levels/],
-  ['too many filter values', { ...base, filters: [{ member: m('provider_id'), operator: 'in', values: Array.from({ length: 1001 }, () => 1) }] }, /at most 1000 are allowed/],
-  ['an impossible date', { ...base, timeDimensions: [{ dimension: DOS, dateRange: ['2024-02-30', '2024-03-01'] }] }, /"2024-02-30" is not a date/],
+  [
+    'too many filter values',
+    { ...base, filters: [{ member: m('provider_id'), operator: 'in', values: Array.from({ length: 1001 }, () => 1) }] },
+    /at most 1000 are allowed/,
+  ],
+  [
+    'an impossible date',
+    { ...base, timeDimensions: [{ dimension: DOS, dateRange: ['2024-02-30', '2024-03-01'] }] },
+    /"2024-02-30" is not a date/,
+  ],
   ['a month 13', { ...base, timeDimensions: [{ dimension: DOS, dateRange: ['2024-13-01', '2024-12-31'] }] }, /"2024-13-01" is not a date/],
-  ['a reversed date range', { ...base, timeDimensions: [{ dimension: DOS, dateRange: ['2025-02-01', '2025-01-01'] }] }, /starts \(2025-02-01\) after it ends/],
+  [
+    'a reversed date range',
+    { ...base, timeDimensions: [{ dimension: DOS, dateRange: ['2025-02-01', '2025-01-01'] }] },
+    /starts \(2025-02-01\) after it ends/,
+  ],
   ['words in a date array', { ...base, timeDimensions: [{ dimension: DOS, dateRange: ['yesterday', 'today'] }] }, /is not a date/],
   ['an unparseable relative range', { ...base, timeDimensions: [{ dimension: DOS, dateRange: 'qwerty zxcvb' }] }, /Can't parse date/],
-  ['a garbage date filter', { ...base, filters: [{ member: DOS, operator: 'inDateRange', values: ['2024-01-01', 'zzz'] }] }, /"zzz" is not a date/],
-  ['a granularity that does not exist', { ...base, timeDimensions: [{ dimension: DOS, granularity: 'fortnight' }] }, /granularity "fortnight" is not one of/],
-  ['a granularity on a number', { ...base, timeDimensions: [{ dimension: m('clinic_id'), granularity: 'day' }] }, /is not a time dimension/],
+  [
+    'a garbage date filter',
+    { ...base, filters: [{ member: DOS, operator: 'inDateRange', values: ['2024-01-01', 'zzz'] }] },
+    /"zzz" is not a date/,
+  ],
+  [
+    'a granularity that does not exist',
+    { ...base, timeDimensions: [{ dimension: DOS, granularity: 'fortnight' }] },
+    /granularity "fortnight" is not one of/,
+  ],
+  [
+    'a granularity on a number',
+    { ...base, timeDimensions: [{ dimension: m('clinic_id'), granularity: 'day' }] },
+    /is not a time dimension/,
+  ],
   ['a huge limit', { ...base, limit: 10_000_000 }, /limit 10000000 is above the maximum of 50000 rows/],
   ['a negative limit', { ...base, limit: -1 }, /limit must be a whole number/],
   ['a fractional limit', { ...base, limit: 1.5 }, /limit must be a whole number/],
@@ -53,7 +105,11 @@ const BAD_QUERIES: [string, unknown, RegExp][] = [
   ['an array as the query', [], /array of 1 to 12 queries, got 0/],
   ['too many blended queries', Array.from({ length: 20 }, () => base), /array of 1 to 12 queries, got 20/],
   ['a number as the query', 42, /must be a JSON object/],
-  ['compareDateRange that is not an array', { ...base, timeDimensions: [{ dimension: DOS, compareDateRange: 'last year' }] }, /compareDateRange must be an array/],
+  [
+    'compareDateRange that is not an array',
+    { ...base, timeDimensions: [{ dimension: DOS, compareDateRange: 'last year' }] },
+    /compareDateRange must be an array/,
+  ],
   ['no members at all', { filters: [] }, /should contain either measures, dimensions or timeDimensions/],
 ];
 
@@ -111,12 +167,18 @@ describe.each(TARGETS)('hostile input gets a clear 4xx ($name)', ({ url }) => {
       const reply = await load(url(), token(), {
         measures: [UNITS],
         dimensions: [m('clinic_id')],
-        filters: [{
-          or: [
-            ...['equals', 'contains', 'startsWith', 'endsWith', 'notEquals', 'notContains'].map((operator) => ({ member: dimension, operator, values })),
-            { member: m('clinic_id'), operator: 'notEquals', values: ['1'] },
-          ],
-        }],
+        filters: [
+          {
+            or: [
+              ...['equals', 'contains', 'startsWith', 'endsWith', 'notEquals', 'notContains'].map((operator) => ({
+                member: dimension,
+                operator,
+                values,
+              })),
+              { member: m('clinic_id'), operator: 'notEquals', values: ['1'] },
+            ],
+          },
+        ],
       });
       expect({ dimension, status: reply.status, error: reply.body.error }).toEqual({ dimension, status: 200, error: undefined });
       expect(rowsOf(reply).every((r) => Number(r[m('clinic_id')]) === 1)).toBe(true);
@@ -135,7 +197,10 @@ describe.each(TARGETS)('hostile input gets a clear 4xx ($name)', ({ url }) => {
     const malformed = await request(url(), '/cubejs-api/v1/load', { token: token(), body: '{"query": {' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toMatch(/not valid JSON/);
-    const huge = await request(url(), '/cubejs-api/v1/load', { token: token(), body: JSON.stringify({ query: base, padding: 'x'.repeat(2 * 1024 * 1024) }) });
+    const huge = await request(url(), '/cubejs-api/v1/load', {
+      token: token(),
+      body: JSON.stringify({ query: base, padding: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expect(huge.status).toBe(413);
     expect(huge.body.error).toMatch(/larger than 1048576 bytes/);
     const notJsonQuery = await request(url(), '/cubejs-api/v1/load?query=%7Bnope', { token: token() });

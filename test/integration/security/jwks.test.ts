@@ -53,7 +53,11 @@ class JwksServer {
 }
 
 function rs256(key: Key, claims: Record<string, unknown>, kid: string | undefined = key.kid): string {
-  return jwt.sign(claims, key.privateKey, { algorithm: 'RS256', ...('iat' in claims ? {} : { noTimestamp: true }), ...(kid ? { keyid: kid } : {}) });
+  return jwt.sign(claims, key.privateKey, {
+    algorithm: 'RS256',
+    ...('iat' in claims ? {} : { noTimestamp: true }),
+    ...(kid ? { keyid: kid } : {}),
+  });
 }
 
 const QUERY = { measures: [`${V}.units_billed`], dimensions: [`${V}.clinic_id`] };
@@ -102,7 +106,7 @@ describe('RS256 tokens through a JWKS URL', () => {
 
   const claims = (clinicId: number = CLINIC_A) => ({ clinic_id: clinicId, role: 'owner', iat: nowSeconds(), exp: nowSeconds() + 600 });
 
-  it('accepts a token signed with the portal\'s private key and scopes it to its clinic', async () => {
+  it("accepts a token signed with the portal's private key and scopes it to its clinic", async () => {
     const reply = await load(app.url, rs256(portalKey, claims(CLINIC_A)), QUERY);
     expect(reply.status).toBe(200);
     expect(rowsOf(reply).map((r) => r[`${V}.clinic_id`])).toEqual([CLINIC_A]);
@@ -119,14 +123,18 @@ describe('RS256 tokens through a JWKS URL', () => {
   });
 
   it.each([
-    ['signed by another key under the portal\'s kid', () => rs256(rsaKey('portal-2026'), claims()), /invalid signature/],
+    ["signed by another key under the portal's kid", () => rs256(rsaKey('portal-2026'), claims()), /invalid signature/],
     ['an unknown kid', () => rs256(rsaKey('stranger'), claims()), /no key with kid "stranger"/],
     ['expired', () => rs256(portalKey, { ...claims(), iat: nowSeconds() - 700, exp: nowSeconds() - 100 }), /Token expired/],
     ['without exp', () => rs256(portalKey, { clinic_id: CLINIC_A, role: 'owner' }), /exp claim/],
     ['over the maximum lifetime', () => rs256(portalKey, { ...claims(), exp: nowSeconds() + 3 * 86_400 }), /lifetime exceeds/],
     ['provider without provider_id', () => rs256(portalKey, { ...claims(), role: 'provider' }), /provider_id/],
     // Algorithm confusion: the public key used as an HMAC secret must not verify.
-    ['HS256 signed with the public key', () => jwt.sign(claims(), portalKey.publicJwk.n as string, { algorithm: 'HS256', noTimestamp: true }), /invalid signature/],
+    [
+      'HS256 signed with the public key',
+      () => jwt.sign(claims(), portalKey.publicJwk.n as string, { algorithm: 'HS256', noTimestamp: true }),
+      /invalid signature/,
+    ],
   ])('refuses %s with 403', async (_case, token, reason) => {
     const reply = await load(app.url, token(), QUERY);
     expect(reply.status).toBe(403);

@@ -22,24 +22,52 @@ function badTokens(): [string, string | undefined, RegExp][] {
   return [
     ['missing', undefined, /Authorization header with a token is required/],
     ['not a JWT', 'not-a-jwt', /not a signed JWT/],
-    ['forged (another secret)', rawToken('another-secret-another-secret-another-secret', { clinic_id: 1, role: 'owner', exp: in10min() }), /invalid signature/],
-    ['tampered payload', (() => {
-      const [h, , sig] = rawToken(s, { clinic_id: 1, role: 'owner', exp: in10min() }).split('.');
-      return `${h}.${b64({ clinic_id: 2, role: 'owner', exp: in10min() })}.${sig}`;
-    })(), /invalid signature/],
+    [
+      'forged (another secret)',
+      rawToken('another-secret-another-secret-another-secret', { clinic_id: 1, role: 'owner', exp: in10min() }),
+      /invalid signature/,
+    ],
+    [
+      'tampered payload',
+      (() => {
+        const [h, , sig] = rawToken(s, { clinic_id: 1, role: 'owner', exp: in10min() }).split('.');
+        return `${h}.${b64({ clinic_id: 2, role: 'owner', exp: in10min() })}.${sig}`;
+      })(),
+      /invalid signature/,
+    ],
     ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ clinic_id: 1, role: 'owner', exp: in10min() })}.`, /alg "none"/],
-    ['alg HS512', rawToken(s, { clinic_id: 1, role: 'owner', exp: in10min() }, { algorithm: 'HS512' }), /algorithm "HS512" is not accepted/],
-    ['RS256 without a JWKS', `${b64({ alg: 'RS256', typ: 'JWT', kid: 'k' })}.${b64({ clinic_id: 1, role: 'owner', exp: in10min() })}.c2ln`, /RS256 tokens need SCU_JWKS_URL/],
+    [
+      'alg HS512',
+      rawToken(s, { clinic_id: 1, role: 'owner', exp: in10min() }, { algorithm: 'HS512' }),
+      /algorithm "HS512" is not accepted/,
+    ],
+    [
+      'RS256 without a JWKS',
+      `${b64({ alg: 'RS256', typ: 'JWT', kid: 'k' })}.${b64({ clinic_id: 1, role: 'owner', exp: in10min() })}.c2ln`,
+      /RS256 tokens need SCU_JWKS_URL/,
+    ],
     ['expired', rawToken(s, { clinic_id: 1, role: 'owner', exp: nowSeconds() - 5 }), /Token expired/],
     ['without exp', rawToken(s, { clinic_id: 1, role: 'owner' }), /exp claim .* is required/],
-    ['lifetime above the maximum', rawToken(s, { clinic_id: 1, role: 'owner', iat: nowSeconds(), exp: nowSeconds() + 2 * 86_400 }), /lifetime exceeds the maximum/],
+    [
+      'lifetime above the maximum',
+      rawToken(s, { clinic_id: 1, role: 'owner', iat: nowSeconds(), exp: nowSeconds() + 2 * 86_400 }),
+      /lifetime exceeds the maximum/,
+    ],
     ['iat in the future', rawToken(s, { clinic_id: 1, role: 'owner', iat: nowSeconds() + 3600, exp: nowSeconds() + 4000 }), /iat/],
     ['without clinic_id', rawToken(s, { role: 'owner', exp: in10min() }), /clinic_id .* is required/],
     ['clinic_id not an id', rawToken(s, { clinic_id: '1 OR 1=1', role: 'owner', exp: in10min() }), /clinic_id .* is required/],
     ['clinic_id zero', rawToken(s, { clinic_id: 0, role: 'owner', exp: in10min() }), /clinic_id/],
     ['without role', rawToken(s, { clinic_id: 1, exp: in10min() }), /role must be one of owner, billing, provider/],
-    ['unknown role', rawToken(s, { clinic_id: 1, role: 'admin', exp: in10min() }), /role must be one of owner, billing, provider, got "admin"/],
-    ['provider without provider_id', rawToken(s, { clinic_id: 1, role: 'provider', exp: in10min() }), /provider_id .* is required when role is provider/],
+    [
+      'unknown role',
+      rawToken(s, { clinic_id: 1, role: 'admin', exp: in10min() }),
+      /role must be one of owner, billing, provider, got "admin"/,
+    ],
+    [
+      'provider without provider_id',
+      rawToken(s, { clinic_id: 1, role: 'provider', exp: in10min() }),
+      /provider_id .* is required when role is provider/,
+    ],
     ['provider_id not an id', rawToken(s, { clinic_id: 1, role: 'provider', provider_id: 'x', exp: in10min() }), /provider_id/],
   ];
 }
@@ -87,7 +115,7 @@ describe('bad tokens are refused with 403, a clear message and no data', () => {
 });
 
 describe('good tokens', () => {
-  it('an HS256 token with the claims docs/contract.md fixes gets its clinic\'s data, as header or Bearer', async () => {
+  it("an HS256 token with the claims docs/contract.md fixes gets its clinic's data, as header or Bearer", async () => {
     for (const token of [ownerToken(secret(), 1), `Bearer ${ownerToken(secret(), 1)}`]) {
       const reply = await load(url(), token, QUERY);
       expect(reply.status).toBe(200);

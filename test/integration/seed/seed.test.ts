@@ -135,12 +135,17 @@ describe('seeding MariaDB and DuckDB with the same options', () => {
   });
 
   it('gives every DuckDB table its primary key (added after the bulk load)', async () => {
-    const rows = await duckdbRows(duckPath, "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' ORDER BY table_name");
+    const rows = await duckdbRows(
+      duckPath,
+      "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' ORDER BY table_name",
+    );
     expect(rows.map((r) => r.table_name)).toEqual([...HOST_TABLES].sort());
   });
 
   it('stores the same amounts on both, to the cent', async () => {
-    const [mItems, dItems] = await onBoth('SELECT SUM(billed_amount) AS billed, SUM(unit_fee) AS fees, SUM(units) AS units FROM purchase_items');
+    const [mItems, dItems] = await onBoth(
+      'SELECT SUM(billed_amount) AS billed, SUM(unit_fee) AS fees, SUM(units) AS units FROM purchase_items',
+    );
     expect(mItems).toEqual(dItems);
     expect(cents(mItems.billed)).toBe(expected.billedCents);
     expect(cents(mItems.fees)).toBe(expected.unitFeeCents);
@@ -183,21 +188,57 @@ describe('seeding MariaDB and DuckDB with the same options', () => {
 
 describe('every tricky case is in the seeded databases (plain SQL, same answer on both)', () => {
   const present: [string, string][] = [
-    ['void purchases with payments applied to their items', "SELECT COUNT(DISTINCT p.id) AS n FROM purchases p JOIN purchase_items i ON i.purchase_id = p.id JOIN payment_applications a ON a.purchase_item_id = i.id WHERE p.status = 'void'"],
+    [
+      'void purchases with payments applied to their items',
+      "SELECT COUNT(DISTINCT p.id) AS n FROM purchases p JOIN purchase_items i ON i.purchase_id = p.id JOIN payment_applications a ON a.purchase_item_id = i.id WHERE p.status = 'void'",
+    ],
     ['open purchases', "SELECT COUNT(*) AS n FROM purchases WHERE status = 'open'"],
-    ['insurance received more than 90 days after the visit', "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id JOIN purchase_items i ON i.id = a.purchase_item_id JOIN purchases p ON p.id = i.purchase_id WHERE y.source = 'insurance' AND y.received_on > p.purchased_on + INTERVAL 90 DAY"],
-    ['partial insurance payments', "SELECT COUNT(*) AS n FROM (SELECT i.id, i.billed_amount, SUM(a.amount) AS paid FROM purchase_items i JOIN payment_applications a ON a.purchase_item_id = i.id JOIN payments y ON y.id = a.payment_id WHERE y.source = 'insurance' GROUP BY i.id, i.billed_amount) t WHERE paid > 0 AND paid < billed_amount"],
-    ['items with several insurance applications', "SELECT COUNT(*) AS n FROM (SELECT a.purchase_item_id FROM payment_applications a JOIN payments y ON y.id = a.payment_id WHERE y.source = 'insurance' GROUP BY a.purchase_item_id HAVING COUNT(*) > 1) t"],
-    ['negative applications (takebacks)', "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id WHERE y.source = 'insurance' AND a.amount < 0"],
-    ['patient payments applied to items', "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id WHERE y.source = 'patient' AND y.payor_id IS NULL"],
+    [
+      'insurance received more than 90 days after the visit',
+      "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id JOIN purchase_items i ON i.id = a.purchase_item_id JOIN purchases p ON p.id = i.purchase_id WHERE y.source = 'insurance' AND y.received_on > p.purchased_on + INTERVAL 90 DAY",
+    ],
+    [
+      'partial insurance payments',
+      "SELECT COUNT(*) AS n FROM (SELECT i.id, i.billed_amount, SUM(a.amount) AS paid FROM purchase_items i JOIN payment_applications a ON a.purchase_item_id = i.id JOIN payments y ON y.id = a.payment_id WHERE y.source = 'insurance' GROUP BY i.id, i.billed_amount) t WHERE paid > 0 AND paid < billed_amount",
+    ],
+    [
+      'items with several insurance applications',
+      "SELECT COUNT(*) AS n FROM (SELECT a.purchase_item_id FROM payment_applications a JOIN payments y ON y.id = a.payment_id WHERE y.source = 'insurance' GROUP BY a.purchase_item_id HAVING COUNT(*) > 1) t",
+    ],
+    [
+      'negative applications (takebacks)',
+      "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id WHERE y.source = 'insurance' AND a.amount < 0",
+    ],
+    [
+      'patient payments applied to items',
+      "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id WHERE y.source = 'patient' AND y.payor_id IS NULL",
+    ],
     ['self-pay visits', 'SELECT COUNT(*) AS n FROM purchases WHERE payor_id IS NULL'],
     ['visits outside any case', 'SELECT COUNT(*) AS n FROM purchases WHERE patient_case_id IS NULL'],
-    ['items rendered by another provider', 'SELECT COUNT(*) AS n FROM purchase_items i JOIN purchases p ON p.id = i.purchase_id WHERE i.rendering_provider_id IS NOT NULL AND i.rendering_provider_id <> p.provider_id'],
-    ['the same code twice on one purchase', 'SELECT COUNT(*) AS n FROM (SELECT purchase_id, service_code_id FROM purchase_items GROUP BY purchase_id, service_code_id HAVING COUNT(*) > 1) t'],
-    ['the same code string in several clinics', 'SELECT COUNT(*) AS n FROM (SELECT code FROM service_codes GROUP BY code HAVING COUNT(DISTINCT clinic_id) > 1) t'],
-    ['non-billable codes billed', 'SELECT COUNT(*) AS n FROM purchase_items i JOIN service_codes c ON c.id = i.service_code_id WHERE c.billable = 0'],
-    ['zero-fee and NULL-fee codes billed', 'SELECT COUNT(*) AS n FROM purchase_items i JOIN service_codes c ON c.id = i.service_code_id WHERE c.default_fee = 0 OR c.default_fee IS NULL'],
-    ['custom codes billed', "SELECT COUNT(*) AS n FROM purchase_items i JOIN service_codes c ON c.id = i.service_code_id WHERE c.code_type = 'custom'"],
+    [
+      'items rendered by another provider',
+      'SELECT COUNT(*) AS n FROM purchase_items i JOIN purchases p ON p.id = i.purchase_id WHERE i.rendering_provider_id IS NOT NULL AND i.rendering_provider_id <> p.provider_id',
+    ],
+    [
+      'the same code twice on one purchase',
+      'SELECT COUNT(*) AS n FROM (SELECT purchase_id, service_code_id FROM purchase_items GROUP BY purchase_id, service_code_id HAVING COUNT(*) > 1) t',
+    ],
+    [
+      'the same code string in several clinics',
+      'SELECT COUNT(*) AS n FROM (SELECT code FROM service_codes GROUP BY code HAVING COUNT(DISTINCT clinic_id) > 1) t',
+    ],
+    [
+      'non-billable codes billed',
+      'SELECT COUNT(*) AS n FROM purchase_items i JOIN service_codes c ON c.id = i.service_code_id WHERE c.billable = 0',
+    ],
+    [
+      'zero-fee and NULL-fee codes billed',
+      'SELECT COUNT(*) AS n FROM purchase_items i JOIN service_codes c ON c.id = i.service_code_id WHERE c.default_fee = 0 OR c.default_fee IS NULL',
+    ],
+    [
+      'custom codes billed',
+      "SELECT COUNT(*) AS n FROM purchase_items i JOIN service_codes c ON c.id = i.service_code_id WHERE c.code_type = 'custom'",
+    ],
     ['visits on the first day of a month', 'SELECT COUNT(*) AS n FROM purchases WHERE DAY(purchased_on) = 1'],
     ['visits on the last day of a month', 'SELECT COUNT(*) AS n FROM purchases WHERE purchased_on = LAST_DAY(purchased_on)'],
     ['visits on 31 December', 'SELECT COUNT(*) AS n FROM purchases WHERE MONTH(purchased_on) = 12 AND DAY(purchased_on) = 31'],
@@ -212,11 +253,23 @@ describe('every tricky case is in the seeded databases (plain SQL, same answer o
   }
 
   const absent: [string, string][] = [
-    ['insurance received on or before the visit', "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id JOIN purchase_items i ON i.id = a.purchase_item_id JOIN purchases p ON p.id = i.purchase_id WHERE y.source = 'insurance' AND y.received_on <= p.purchased_on"],
+    [
+      'insurance received on or before the visit',
+      "SELECT COUNT(*) AS n FROM payment_applications a JOIN payments y ON y.id = a.payment_id JOIN purchase_items i ON i.id = a.purchase_item_id JOIN purchases p ON p.id = i.purchase_id WHERE y.source = 'insurance' AND y.received_on <= p.purchased_on",
+    ],
     ['billed amount other than units × unit fee', 'SELECT COUNT(*) AS n FROM purchase_items WHERE billed_amount <> units * unit_fee'],
-    ['payor set on a patient payment or missing on an insurance one', "SELECT COUNT(*) AS n FROM payments WHERE (source = 'insurance') <> (payor_id IS NOT NULL)"],
-    ['a rendering provider equal to the visit’s', 'SELECT COUNT(*) AS n FROM purchase_items i JOIN purchases p ON p.id = i.purchase_id WHERE i.rendering_provider_id = p.provider_id'],
-    ['rows referring to another clinic’s rows', 'SELECT COUNT(*) AS n FROM purchase_items i JOIN purchases p ON p.id = i.purchase_id JOIN service_codes c ON c.id = i.service_code_id WHERE i.clinic_id <> p.clinic_id OR c.clinic_id <> i.clinic_id'],
+    [
+      'payor set on a patient payment or missing on an insurance one',
+      "SELECT COUNT(*) AS n FROM payments WHERE (source = 'insurance') <> (payor_id IS NOT NULL)",
+    ],
+    [
+      'a rendering provider equal to the visit’s',
+      'SELECT COUNT(*) AS n FROM purchase_items i JOIN purchases p ON p.id = i.purchase_id WHERE i.rendering_provider_id = p.provider_id',
+    ],
+    [
+      'rows referring to another clinic’s rows',
+      'SELECT COUNT(*) AS n FROM purchase_items i JOIN purchases p ON p.id = i.purchase_id JOIN service_codes c ON c.id = i.service_code_id WHERE i.clinic_id <> p.clinic_id OR c.clinic_id <> i.clinic_id',
+    ],
   ];
   for (const [name, sql] of absent) {
     it(`no ${name}`, async () => {

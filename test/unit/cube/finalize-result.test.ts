@@ -72,10 +72,7 @@ describe('transformRows, default format', () => {
     const req = request({
       query: { measures: ['v.units'], timeDimensions: [{ dimension: 'v.day', granularity: 'day' }] },
     });
-    const data = transformRows(
-      req,
-      rows(['v__day_month', 'v__day_day', 'v__units'], ['2025-01-01 00:00:00', '2025-01-31 00:00:00', 4]),
-    );
+    const data = transformRows(req, rows(['v__day_month', 'v__day_day', 'v__units'], ['2025-01-01 00:00:00', '2025-01-31 00:00:00', 4]));
     expect(data).toEqual([
       {
         'v.day.month': '2025-01-01T00:00:00.000',
@@ -100,9 +97,7 @@ describe('transformRows, default format', () => {
       queryType: 'compareDateRangeQuery',
       query: { measures: ['v.units'], timeDimensions: [{ dimension: 'v.day', dateRange: ['2025-01-01', '2025-01-31'] }] },
     });
-    expect(transformRows(req, rows(['v__units'], ['9']))).toEqual([
-      { 'v.units': '9', compareDateRange: '2025-01-01 - 2025-01-31' },
-    ]);
+    expect(transformRows(req, rows(['v__units'], ['9']))).toEqual([{ 'v.units': '9', compareDateRange: '2025-01-01 - 2025-01-31' }]);
   });
 
   it('returns no rows for an empty result', () => {
@@ -113,7 +108,11 @@ describe('transformRows, default format', () => {
     const { 'v.day': _day, 'v.day.day': _d, 'v.day.month': _m, ...withoutTime } = annotation;
     const req = request({
       annotation: withoutTime,
-      query: { measures: ['v.units'], dimensions: ['v.code'], timeDimensions: [{ dimension: 'v.day', dateRange: ['2030-01-01', '2030-01-31'] }] },
+      query: {
+        measures: ['v.units'],
+        dimensions: ['v.code'],
+        timeDimensions: [{ dimension: 'v.day', dateRange: ['2030-01-01', '2030-01-31'] }],
+      },
     });
     expect(transformRows(req, { members: [], columns: [] })).toEqual([]);
   });
@@ -153,7 +152,7 @@ describe('transformRows, compact format', () => {
 });
 
 describe('publicQuery and pivotQuery', () => {
-  it('keeps only the fields of Cube\'s NormalizedQuery, in its order, without empty values', () => {
+  it("keeps only the fields of Cube's NormalizedQuery, in its order, without empty values", () => {
     const q = publicQuery({
       order: [{ id: 'v.units', desc: true, extra: 1 } as never],
       measures: ['v.units'],

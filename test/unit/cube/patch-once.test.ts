@@ -27,14 +27,20 @@ describe('firstPatch', () => {
     const ranges = PreAggregationPartitionRangeLoader.prototype as unknown as Record<string, unknown>;
     const query = BaseQuery.prototype as unknown as Record<string, unknown>;
     const stock = { ranges: ranges.partitionRanges, sql: query.preAggregationSql };
-    const first = { range: await import('../../../server/cube/patches/partition-range-fix.js'), sql: await import('../../../server/cube/patches/original-sql-partition-fix.js') };
+    const first = {
+      range: await import('../../../server/cube/patches/partition-range-fix.js'),
+      sql: await import('../../../server/cube/patches/original-sql-partition-fix.js'),
+    };
     first.range.installPartitionRangeFix();
     first.sql.installOriginalSqlPartitionFix();
     const patched = { ranges: ranges.partitionRanges, sql: query.preAggregationSql };
     expect(patched.ranges).not.toBe(stock.ranges);
     expect(patched.sql).not.toBe(stock.sql);
     vi.resetModules();
-    const second = { range: await import('../../../server/cube/patches/partition-range-fix.js'), sql: await import('../../../server/cube/patches/original-sql-partition-fix.js') };
+    const second = {
+      range: await import('../../../server/cube/patches/partition-range-fix.js'),
+      sql: await import('../../../server/cube/patches/original-sql-partition-fix.js'),
+    };
     expect(second.range).not.toBe(first.range);
     second.range.installPartitionRangeFix();
     second.sql.installOriginalSqlPartitionFix();

@@ -39,8 +39,13 @@ describe('useChartFigure', () => {
 describe('ReportChartFigurePicker', () => {
   function mountPicker() {
     const figure = ref<'units' | 'visits' | 'billed' | 'paid'>('units');
-    const Host = defineComponent(() => () =>
-      h(ReportChartFigurePicker, { label: 'Rank by', modelValue: figure.value, 'onUpdate:modelValue': (v: typeof figure.value) => (figure.value = v) }),
+    const Host = defineComponent(
+      () => () =>
+        h(ReportChartFigurePicker, {
+          label: 'Rank by',
+          modelValue: figure.value,
+          'onUpdate:modelValue': (v: typeof figure.value) => (figure.value = v),
+        }),
     );
     return { wrapper: mount(Host, { attachTo: document.body }), figure };
   }

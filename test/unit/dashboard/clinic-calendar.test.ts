@@ -36,7 +36,17 @@ describe('the clinic calendar', () => {
   });
 
   it("lists the weeks (Monday first, like Cube's) and months a range touches", () => {
-    expect(periodStarts({ from: '2026-10-01', to: '2026-10-20' }, 'week')).toEqual(['2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19']);
-    expect(periodStarts({ from: '2026-10-15', to: '2027-01-02' }, 'month')).toEqual(['2026-10-01', '2026-11-01', '2026-12-01', '2027-01-01']);
+    expect(periodStarts({ from: '2026-10-01', to: '2026-10-20' }, 'week')).toEqual([
+      '2026-09-28',
+      '2026-10-05',
+      '2026-10-12',
+      '2026-10-19',
+    ]);
+    expect(periodStarts({ from: '2026-10-15', to: '2027-01-02' }, 'month')).toEqual([
+      '2026-10-01',
+      '2026-11-01',
+      '2026-12-01',
+      '2027-01-01',
+    ]);
   });
 });

@@ -31,14 +31,42 @@ describe('report CSV', () => {
       { id: 'insurance_paid_change', header: 'Δ Insurance Paid', description: '', kind: 'change' },
     ],
     rows: [
-      { id: '1', cells: [{ text: '=HYPERLINK("http://x")', csv: '=HYPERLINK("http://x")', sort: '' }, { text: '3', csv: '3', sort: 3 }, { text: '$1,234.50', csv: '1234.50', sort: 123450 }, { text: '−12.5%', csv: '-12.5%', sort: -0.125 }] },
-      { id: '2', cells: [{ text: 'Smith, Jones & Co', csv: 'Smith, Jones & Co', sort: '' }, { text: '1', csv: '1', sort: 1 }, { text: '-$5.00', csv: '-5.00', sort: -500 }, { text: 'new', csv: 'new', sort: null }] },
+      {
+        id: '1',
+        cells: [
+          { text: '=HYPERLINK("http://x")', csv: '=HYPERLINK("http://x")', sort: '' },
+          { text: '3', csv: '3', sort: 3 },
+          { text: '$1,234.50', csv: '1234.50', sort: 123450 },
+          { text: '−12.5%', csv: '-12.5%', sort: -0.125 },
+        ],
+      },
+      {
+        id: '2',
+        cells: [
+          { text: 'Smith, Jones & Co', csv: 'Smith, Jones & Co', sort: '' },
+          { text: '1', csv: '1', sort: 1 },
+          { text: '-$5.00', csv: '-5.00', sort: -500 },
+          { text: 'new', csv: 'new', sort: null },
+        ],
+      },
     ],
-    totals: [{ text: 'Total', csv: 'Total', sort: '' }, { text: '4', csv: '4', sort: 4 }, { text: '$1,229.50', csv: '1229.50', sort: 0 }, { text: '', csv: '', sort: null }],
+    totals: [
+      { text: 'Total', csv: 'Total', sort: '' },
+      { text: '4', csv: '4', sort: 4 },
+      { text: '$1,229.50', csv: '1229.50', sort: 0 },
+      { text: '', csv: '', sort: null },
+    ],
   };
 
   it('writes the title and filters first, then the table with every row and the totals', () => {
-    const csv = reportCsv('Service Code Usage', [['Clinic', 'Riverside'], ['Payors', '@evil; Aetna']], table);
+    const csv = reportCsv(
+      'Service Code Usage',
+      [
+        ['Clinic', 'Riverside'],
+        ['Payors', '@evil; Aetna'],
+      ],
+      table,
+    );
     expect(csv.split('\r\n')).toEqual([
       'Service Code Usage',
       'Clinic,Riverside',
@@ -53,7 +81,20 @@ describe('report CSV', () => {
   });
 
   it('never lets a figure column carry a formula', () => {
-    const evil: ReportTable = { ...table, rows: [{ id: 'x', cells: [table.rows[0]!.cells[0]!, { text: '', csv: '=1+1', sort: 0 }, { text: '', csv: '-1+1', sort: 0 }, { text: '', csv: '@x', sort: 0 }] }] };
+    const evil: ReportTable = {
+      ...table,
+      rows: [
+        {
+          id: 'x',
+          cells: [
+            table.rows[0]!.cells[0]!,
+            { text: '', csv: '=1+1', sort: 0 },
+            { text: '', csv: '-1+1', sort: 0 },
+            { text: '', csv: '@x', sort: 0 },
+          ],
+        },
+      ],
+    };
     const line = reportCsv('t', [], evil).split('\r\n')[3];
     expect(line).toBe(`"'=HYPERLINK(""http://x"")",'=1+1,'-1+1,'@x`);
   });

@@ -40,7 +40,10 @@ describe('ReportFiltersMultiSelect', () => {
     const boxes = wrapper.findAll('.multi-select-list input[type="checkbox"]');
     expect(boxes).toHaveLength(1);
     await boxes[0]!.setValue(true);
-    await wrapper.findAll('button').find((b) => b.text() === 'Apply')!.trigger('click');
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Apply')!
+      .trigger('click');
     expect(wrapper.emitted('update:modelValue')![0]).toEqual([['MASS60']]);
     expect(wrapper.find('.multi-select-panel').exists()).toBe(false);
     wrapper.unmount();
@@ -49,8 +52,14 @@ describe('ReportFiltersMultiSelect', () => {
   it('selects all CPT codes in one click', async () => {
     const wrapper = mountSelect(['MASS60']);
     await wrapper.find('.multi-select-toggle').trigger('click');
-    await wrapper.findAll('button').find((b) => b.text() === 'Only CPT')!.trigger('click');
-    await wrapper.findAll('button').find((b) => b.text() === 'Apply')!.trigger('click');
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Only CPT')!
+      .trigger('click');
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Apply')!
+      .trigger('click');
     expect(wrapper.emitted('update:modelValue')![0]).toEqual([['97110', '98941']]);
     wrapper.unmount();
   });
@@ -103,7 +112,10 @@ function fakeOptions(): FilterOptionsState & { loaded: OptionKind[] } {
   const loaded: OptionKind[] = [];
   const lists: Record<OptionKind, FilterOption[]> = {
     providers: [{ id: '3', label: 'Ann Lee, DC' }],
-    payors: [{ id: '12', label: 'Aetna' }, { id: 'none', label: 'Self-pay' }],
+    payors: [
+      { id: '12', label: 'Aetna' },
+      { id: 'none', label: 'Self-pay' },
+    ],
     caseTypes: [{ id: '4', label: 'Wellness' }],
     codes: CODES,
   };
@@ -139,7 +151,10 @@ describe('ReportFilters', () => {
     const providers = wrapper.findAllComponents(ReportFiltersMultiSelect)[0]!;
     await providers.find('.multi-select-toggle').trigger('click');
     await providers.find('.multi-select-list input').setValue(true);
-    await providers.findAll('button').find((b) => b.text() === 'Apply')!.trigger('click');
+    await providers
+      .findAll('button')
+      .find((b) => b.text() === 'Apply')!
+      .trigger('click');
     await wrapper.find('.clear-filters').trigger('click');
     await flushPromises();
     expect(wrapper.emitted('change')).toEqual([

@@ -8,7 +8,14 @@ import { buildRows, buildTable, derivedOf, figuresOf, sortTable, type RawRow } f
 const fmt = createFormatters('en-US', 'USD');
 const v = (name: string) => `service_code_usage.${name}`;
 
-function row(code: string, units: number, visits: number, billed: string, paid: string | null, extra: Record<string, unknown> = {}): RawRow {
+function row(
+  code: string,
+  units: number,
+  visits: number,
+  billed: string,
+  paid: string | null,
+  extra: Record<string, unknown> = {},
+): RawRow {
   return {
     [v('service_code')]: code,
     [v('service_code_description')]: `${code} description`,
@@ -39,7 +46,15 @@ function table(comparison?: RawRow[]) {
 describe('the report table model', () => {
   it('shows the four figures under the report’s own headers, then the derived ones', () => {
     const headers = table().columns.map((c) => c.header);
-    expect(headers.slice(0, 7)).toEqual(['Service Code', 'Description', 'Code Type', 'Units Billed', '# of Visits Used', 'Total Billed', 'Insurance Paid']);
+    expect(headers.slice(0, 7)).toEqual([
+      'Service Code',
+      'Description',
+      'Code Type',
+      'Units Billed',
+      '# of Visits Used',
+      'Total Billed',
+      'Insurance Paid',
+    ]);
     expect(headers).toContain('Share of Units');
   });
 
@@ -61,7 +76,11 @@ describe('the report table model', () => {
 
   it('formats money exactly in the clinic’s currency', () => {
     const big = buildTable(buildRows('code', [row('X', 1, 1, '9007199254740993.07', '0')], null), {
-      group: 'code', fmt: createFormatters('en-CA', 'CAD'), descriptions: {}, totals: figuresOf(totalsRow), totalsDerived: derivedOf(totalsRow),
+      group: 'code',
+      fmt: createFormatters('en-CA', 'CAD'),
+      descriptions: {},
+      totals: figuresOf(totalsRow),
+      totalsDerived: derivedOf(totalsRow),
     });
     const billed = big.columns.findIndex((c) => c.id === 'total_billed');
     expect(big.rows[0]!.cells[billed]!.text).toBe('$9,007,199,254,740,993.07');
@@ -98,7 +117,9 @@ describe('the report table model', () => {
 
 describe('ReportTable', () => {
   const mountTable = (props: Record<string, unknown> = {}) =>
-    mount(ReportTable, { props: { table: table(), caption: 'Service Code Usage by service code', sort: null, drillLabel: 'Show by provider:', ...props } });
+    mount(ReportTable, {
+      props: { table: table(), caption: 'Service Code Usage by service code', sort: null, drillLabel: 'Show by provider:', ...props },
+    });
 
   it('is a semantic table whose header cells read exactly the report’s column names', () => {
     const wrapper = mountTable();

@@ -48,7 +48,10 @@ describe('useCubeQuery', () => {
     const { client, calls } = fakeClient();
     const codes = ref(['98941']);
     const tick = ref(0);
-    const state = harness(client, () => (tick.value, { measures: ['v.units'], filters: [{ member: 'v.code', operator: 'equals', values: codes.value }] }));
+    const state = harness(
+      client,
+      () => (tick.value, { measures: ['v.units'], filters: [{ member: 'v.code', operator: 'equals', values: codes.value }] }),
+    );
     expect(state().isLoading.value).toBe(true);
     calls[0]!.resolve([{ a: 1 }]);
     await flushPromises();

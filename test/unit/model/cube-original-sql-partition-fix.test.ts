@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { installOriginalSqlPartitionFix } from '../../../server/cube/patches/original-sql-partition-fix.js';
 import { JsOnlyNativeInstance } from '../../../server/cube/js-mode.js';
 
-const { compile, MysqlQuery, QueryFactory } = createRequire(import.meta.url)('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;
+const { compile, MysqlQuery, QueryFactory } = createRequire(import.meta.url)(
+  '@cubejs-backend/schema-compiler',
+) as typeof SchemaCompilerModule;
 
 const MODEL = `
 cube('items', {
@@ -46,10 +48,13 @@ interface Description {
 
 /** The pre-aggregation descriptions Cube hands the orchestrator for a Q1 2026 query, as the API does. */
 async function descriptionsForFirstQuarter(): Promise<Description[]> {
-  const compilers = await compile({
-    localPath: () => '/model',
-    dataSchemaFiles: async () => [{ fileName: 'items.js', content: MODEL }],
-  }, { nativeInstance: new JsOnlyNativeInstance() as never });
+  const compilers = await compile(
+    {
+      localPath: () => '/model',
+      dataSchemaFiles: async () => [{ fileName: 'items.js', content: MODEL }],
+    },
+    { nativeInstance: new JsOnlyNativeInstance() as never },
+  );
   const options = {
     measures: ['items.visits'],
     timeDimensions: [{ dimension: 'items.served_on', dateRange: ['2026-01-01', '2026-03-31'] }],
@@ -77,8 +82,12 @@ describe('a partitioned original_sql pre-aggregation', () => {
     installOriginalSqlPartitionFix();
     installOriginalSqlPartitionFix(); // idempotent
     const [description] = await descriptionsForFirstQuarter();
-    expect(description!.loadSql[0]).toMatch(/^CREATE TABLE \S+items_rows AS\s+SELECT \* FROM items WHERE \(+served_on >= .*\?.* AND served_on <= .*\?.*\)+$/s);
+    expect(description!.loadSql[0]).toMatch(
+      /^CREATE TABLE \S+items_rows AS\s+SELECT \* FROM items WHERE \(+served_on >= .*\?.* AND served_on <= .*\?.*\)+$/s,
+    );
     expect(description!.loadSql[1]).toEqual(PLACEHOLDERS);
-    expect(description!.invalidateKeyQueries).toEqual([[expect.stringMatching(/^SELECT MAX\(id\) FROM items WHERE/), PLACEHOLDERS, expect.objectContaining({ external: false })]]);
+    expect(description!.invalidateKeyQueries).toEqual([
+      [expect.stringMatching(/^SELECT MAX\(id\) FROM items WHERE/), PLACEHOLDERS, expect.objectContaining({ external: false })],
+    ]);
   });
 });

@@ -15,7 +15,10 @@ const { PreAggregationPartitionRangeLoader } = createRequire(import.meta.url)(
 type Range = [string, string];
 interface Loader {
   partitionRanges(): Promise<{ buildRange: Range; partitionRanges: Range[] }>;
-  partitionPreAggregationDescription(range: Range, buildRange: Range): { buildRangeStart: string; buildRangeEnd: string; loadSql: [string, unknown[]] };
+  partitionPreAggregationDescription(
+    range: Range,
+    buildRange: Range,
+  ): { buildRangeStart: string; buildRangeEnd: string; loadSql: [string, unknown[]] };
 }
 
 const DATA: Range = ['2024-02-29T00:00:00.000', '2026-10-31T23:59:59.999'];
@@ -32,7 +35,10 @@ function loader(): Loader {
       timestampPrecision: 3,
       timezone: 'UTC',
       matchedTimeDimensionDateRange: QUERY,
-      loadSql: ['CREATE TABLE schema.rollup AS SELECT * FROM t WHERE d >= ? AND d <= ?', ['__FROM_PARTITION_RANGE', '__TO_PARTITION_RANGE']],
+      loadSql: [
+        'CREATE TABLE schema.rollup AS SELECT * FROM t WHERE d >= ? AND d <= ?',
+        ['__FROM_PARTITION_RANGE', '__TO_PARTITION_RANGE'],
+      ],
       invalidateKeyQueries: [['SELECT MAX(updated_at) FROM t WHERE d >= ? AND d <= ?', ['__FROM_PARTITION_RANGE', '__TO_PARTITION_RANGE']]],
     },
     options: { maxPartitions: 10_000 },
@@ -66,6 +72,8 @@ describe('a partition built for a query', () => {
     const l = loader();
     const partition: Range = ['2026-10-01T00:00:00.000', '2026-10-31T23:59:59.999'];
     const short = Object.assign(l, { loadBuildRange: async () => ['2024-02-29T00:00:00.000', '2026-10-20T23:59:59.999'] });
-    expect(short.partitionPreAggregationDescription(partition, (await short.partitionRanges()).buildRange).buildRangeEnd).toBe('2026-10-20T23:59:59.999');
+    expect(short.partitionPreAggregationDescription(partition, (await short.partitionRanges()).buildRange).buildRangeEnd).toBe(
+      '2026-10-20T23:59:59.999',
+    );
   });
 });

@@ -4,7 +4,14 @@
  * always gives the same rows.
  */
 import { describe, expect, it } from 'vitest';
-import type { HostRow, PaymentApplicationRow, PaymentRow, PurchaseItemRow, PurchaseRow, ServiceCodeRow } from '../../../server/db/seed/rows.js';
+import type {
+  HostRow,
+  PaymentApplicationRow,
+  PaymentRow,
+  PurchaseItemRow,
+  PurchaseRow,
+  ServiceCodeRow,
+} from '../../../server/db/seed/rows.js';
 import { FRESHNESS_DATASET, PROPERTY_DATASETS, TEST_INSERT_ID_BASE, allExtraDatasets } from '../../support/datasets.js';
 import { EDGE_DATES, MATURITY_EDGE_DAYS, generatePropertyDataset } from '../../support/property-dataset.js';
 
@@ -23,13 +30,19 @@ describe.each([...PROPERTY_DATASETS, FRESHNESS_DATASET])('property dataset (seed
   const insurance = applications.filter((a) => payments.get(a.payment_id)!.source === 'insurance');
 
   it('holds every case of the contract', () => {
-    expect(purchases.some((p) => p.status === 'void' && items.some((i) => i.purchase_id === p.id && insurance.some((a) => a.purchase_item_id === i.id)))).toBe(true);
+    expect(
+      purchases.some(
+        (p) => p.status === 'void' && items.some((i) => i.purchase_id === p.id && insurance.some((a) => a.purchase_item_id === i.id)),
+      ),
+    ).toBe(true);
     const applicationsPerItem = new Map<number, number>();
     for (const a of applications) applicationsPerItem.set(a.purchase_item_id, (applicationsPerItem.get(a.purchase_item_id) ?? 0) + 1);
     expect([...applicationsPerItem.values()].some((n) => n >= 2)).toBe(true); // fan-out
     expect(applications.some((a) => payments.get(a.payment_id)!.source === 'patient')).toBe(true);
     expect(insurance.some((a) => a.amount.startsWith('-'))).toBe(true); // takebacks
-    expect(items.some((i) => i.rendering_provider_id !== null && i.rendering_provider_id !== purchaseOf.get(i.purchase_id)!.provider_id)).toBe(true);
+    expect(
+      items.some((i) => i.rendering_provider_id !== null && i.rendering_provider_id !== purchaseOf.get(i.purchase_id)!.provider_id),
+    ).toBe(true);
     expect(purchases.some((p) => p.payor_id === null && p.status !== 'void')).toBe(true);
     expect(purchases.some((p) => p.patient_case_id === null && p.status !== 'void')).toBe(true);
     const sameCodeTwice = purchases.some((p) => {
@@ -39,12 +52,21 @@ describe.each([...PROPERTY_DATASETS, FRESHNESS_DATASET])('property dataset (seed
     expect(sameCodeTwice).toBe(true);
     expect(items.some((i) => i.billed_amount === '0.00' && codes.get(i.service_code_id)!.default_fee === '0.00')).toBe(true);
     expect(items.some((i) => i.units === 0)).toBe(true);
-    for (const date of EDGE_DATES) expect(purchases.some((p) => p.purchased_on === date), date).toBe(true);
+    for (const date of EDGE_DATES)
+      expect(
+        purchases.some((p) => p.purchased_on === date),
+        date,
+      ).toBe(true);
   });
 
   it('has late payments on every maturity bucket edge, and before the date of service', () => {
     const delays = new Set(
-      insurance.map((a) => (Date.parse(payments.get(a.payment_id)!.received_on) - Date.parse(purchaseOf.get(itemOf.get(a.purchase_item_id)!.purchase_id)!.purchased_on)) / DAY),
+      insurance.map(
+        (a) =>
+          (Date.parse(payments.get(a.payment_id)!.received_on) -
+            Date.parse(purchaseOf.get(itemOf.get(a.purchase_item_id)!.purchase_id)!.purchased_on)) /
+          DAY,
+      ),
     );
     for (const days of MATURITY_EDGE_DAYS) expect(delays.has(days), `${days} days`).toBe(true);
     expect([...delays].some((d) => d > 300)).toBe(true);

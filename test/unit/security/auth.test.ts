@@ -5,7 +5,14 @@
 import jwt from 'jsonwebtoken';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AuthError, assertTokenCurrent, securityContextFromClaims, tokenOfHeader, verifyToken, type CheckAuthOptions } from '../../../server/security/auth.js';
+import {
+  AuthError,
+  assertTokenCurrent,
+  securityContextFromClaims,
+  tokenOfHeader,
+  verifyToken,
+  type CheckAuthOptions,
+} from '../../../server/security/auth.js';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123456789';
 const NOW = 1_800_000_000;
@@ -39,7 +46,10 @@ describe('verifyToken', () => {
       expect(await verifyToken(header, options)).toEqual({ clinic_id: 7, role: 'owner', exp: NOW + 600 });
     }
     expect(await verifyToken(sign({ clinic_id: '12', role: 'provider', provider_id: '34', exp: NOW + 60 }), options)).toEqual({
-      clinic_id: 12, role: 'provider', provider_id: 34, exp: NOW + 60,
+      clinic_id: 12,
+      role: 'provider',
+      provider_id: 34,
+      exp: NOW + 60,
     });
   });
 
@@ -48,14 +58,26 @@ describe('verifyToken', () => {
     ['an empty Bearer', 'Bearer ', /Authorization header with a token is required/],
     ['garbage', 'abc.def', /not a signed JWT/],
     ['another secret', jwt.sign(owner, 'x'.repeat(44), { algorithm: 'HS256' }), /invalid signature/],
-    ['alg none', `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(owner)).toString('base64url')}.`, /alg "none"/],
+    [
+      'alg none',
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(owner)).toString('base64url')}.`,
+      /alg "none"/,
+    ],
     ['HS384', sign(owner, { algorithm: 'HS384' }), /algorithm "HS384" is not accepted/],
-    ['RS256 without a JWKS', `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(owner)).toString('base64url')}.c2ln`, /need SCU_JWKS_URL/],
+    [
+      'RS256 without a JWKS',
+      `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(owner)).toString('base64url')}.c2ln`,
+      /need SCU_JWKS_URL/,
+    ],
     ['expired', sign({ ...owner, exp: NOW }), /Token expired at 2027-01-15T08:00:00.000Z/],
     ['not yet valid', sign({ ...owner, nbf: NOW + 100 }), /not valid before/],
     ['no exp', sign({ clinic_id: 7, role: 'owner' }), /exp claim .* is required/],
     ['exp a string', signRaw({ clinic_id: 7, role: 'owner', exp: 'tomorrow' }), /exp/],
-    ['a lifetime over the maximum (exp - iat)', sign({ ...owner, iat: NOW - 100, exp: NOW + 3600 }), /lifetime exceeds the maximum of 3600 seconds/],
+    [
+      'a lifetime over the maximum (exp - iat)',
+      sign({ ...owner, iat: NOW - 100, exp: NOW + 3600 }),
+      /lifetime exceeds the maximum of 3600 seconds/,
+    ],
     ['a lifetime over the maximum (no iat)', sign({ clinic_id: 7, role: 'owner', exp: NOW + 3601 }), /lifetime exceeds/],
     ['iat in the future, short exp - iat', sign({ ...owner, iat: NOW + 7200, exp: NOW + 7300 }), /iat/],
     ['no clinic_id', sign({ role: 'owner', exp: NOW + 60 }), /clinic_id \(a positive integer\) is required/],
@@ -67,7 +89,11 @@ describe('verifyToken', () => {
     ['no role', sign({ clinic_id: 7, exp: NOW + 60 }), /role must be one of owner, billing, provider, got null/],
     ['an unknown role', sign({ ...owner, role: 'admin' }), /got "admin"/],
     ['a role with another case', sign({ ...owner, role: 'Owner' }), /got "Owner"/],
-    ['provider without provider_id', sign({ ...owner, role: 'provider' }), /provider_id \(a positive integer\) is required when role is provider/],
+    [
+      'provider without provider_id',
+      sign({ ...owner, role: 'provider' }),
+      /provider_id \(a positive integer\) is required when role is provider/,
+    ],
     ['provider with provider_id 0', sign({ ...owner, role: 'provider', provider_id: 0 }), /provider_id/],
   ])('refuses %s', async (_case, token, reason) => {
     expect((await refusal(token)).message).toMatch(reason);
@@ -81,7 +107,11 @@ describe('verifyToken', () => {
   });
 
   it('a provider_id is dropped for roles that see the whole clinic', () => {
-    expect(securityContextFromClaims({ clinic_id: 1, role: 'billing', provider_id: 5, exp: NOW })).toEqual({ clinic_id: 1, role: 'billing', exp: NOW });
+    expect(securityContextFromClaims({ clinic_id: 1, role: 'billing', provider_id: 5, exp: NOW })).toEqual({
+      clinic_id: 1,
+      role: 'billing',
+      exp: NOW,
+    });
   });
 });
 

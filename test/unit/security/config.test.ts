@@ -66,7 +66,13 @@ describe('security configuration', () => {
   });
 
   it('parses durations', () => {
-    expect([parseDurationSeconds('3600'), parseDurationSeconds('90s'), parseDurationSeconds('15m'), parseDurationSeconds('1h'), parseDurationSeconds('7d')]).toEqual([3600, 90, 900, 3600, 604_800]);
+    expect([
+      parseDurationSeconds('3600'),
+      parseDurationSeconds('90s'),
+      parseDurationSeconds('15m'),
+      parseDurationSeconds('1h'),
+      parseDurationSeconds('7d'),
+    ]).toEqual([3600, 90, 900, 3600, 604_800]);
     expect(parseDurationSeconds('1w')).toBeUndefined();
     expect(parseDurationSeconds('1.5h')).toBeUndefined();
   });

@@ -15,7 +15,9 @@ const providerFilter = { member: `${V}.provider_id`, operator: 'equals', values:
 
 describe('scopeQuery', () => {
   it('appends the clinic filter at the top level, after the client filters, which stay as they were', () => {
-    const widening = { or: [{ member: `${V}.clinic_id`, operator: 'notEquals', values: ['7'] }, { and: [{ member: `${V}.clinic_id`, operator: 'set' }] }] };
+    const widening = {
+      or: [{ member: `${V}.clinic_id`, operator: 'notEquals', values: ['7'] }, { and: [{ member: `${V}.clinic_id`, operator: 'set' }] }],
+    };
     const query = { measures: [`${V}.units_billed`], filters: [widening], timezone: 'Asia/Tokyo' };
     expect(scopeQuery(query, owner)).toEqual({ ...query, filters: [widening, clinicFilter], timezone: 'UTC' });
   });
@@ -67,7 +69,9 @@ describe('scopeQuery', () => {
 
   it('refuses a query on a view without a declared scope, or on a private cube', () => {
     expect(() => scopeQuery({ measures: ['counted_items.units_billed'] }, owner)).toThrow(/'counted_items' is not a queryable view/);
-    expect(() => scopeQuery({ measures: [`${V}.units_billed`], dimensions: ['patients.last_name'] }, owner)).toThrow(/'patients' is not a queryable view/);
+    expect(() => scopeQuery({ measures: [`${V}.units_billed`], dimensions: ['patients.last_name'] }, owner)).toThrow(
+      /'patients' is not a queryable view/,
+    );
   });
 
   it('every declared scope names members of its own view', () => {

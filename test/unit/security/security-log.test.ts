@@ -21,11 +21,18 @@ describe('redactLogParams', () => {
   });
 
   it('keeps the tenant of a security context, not the context itself', () => {
-    const logged = redactLogParams({ error: 'x', securityContext: { clinic_id: 4, role: 'provider', provider_id: 9, exp: 1 }, authInfo: { clinic_id: 4 } });
+    const logged = redactLogParams({
+      error: 'x',
+      securityContext: { clinic_id: 4, role: 'provider', provider_id: 9, exp: 1 },
+      authInfo: { clinic_id: 4 },
+    });
     expect(logged).toEqual({ error: 'x', tenant: { clinic_id: 4, role: 'provider', provider_id: 9 } });
   });
 
   it('logs garbage tokens by fingerprint only', () => {
-    expect(redactLogParams({ token: 'not-a-jwt' })).toEqual({ tokenFingerprint: tokenFingerprint('not-a-jwt'), unverifiedClaims: undefined });
+    expect(redactLogParams({ token: 'not-a-jwt' })).toEqual({
+      tokenFingerprint: tokenFingerprint('not-a-jwt'),
+      unverifiedClaims: undefined,
+    });
   });
 });

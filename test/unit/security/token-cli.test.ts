@@ -21,7 +21,11 @@ describe('npm run token', () => {
 
   it('mints a provider token with its provider_id', async () => {
     const { token } = runTokenCli(['--clinic', '101', '--role', 'provider', '--provider', '7', '--ttl', '15m'], ENV);
-    expect(await verifyToken(token, { secret: SECRET, maxTokenLifetimeSeconds: 3600 })).toMatchObject({ clinic_id: 101, role: 'provider', provider_id: 7 });
+    expect(await verifyToken(token, { secret: SECRET, maxTokenLifetimeSeconds: 3600 })).toMatchObject({
+      clinic_id: 101,
+      role: 'provider',
+      provider_id: 7,
+    });
   });
 
   it.each([
@@ -38,6 +42,8 @@ describe('npm run token', () => {
   });
 
   it('follows SCU_MAX_TOKEN_LIFETIME', () => {
-    expect(() => runTokenCli(['--clinic', '1', '--role', 'owner', '--ttl', '2h'], { ...ENV, SCU_MAX_TOKEN_LIFETIME: '1h' })).toThrow(/3600 s/);
+    expect(() => runTokenCli(['--clinic', '1', '--role', 'owner', '--ttl', '2h'], { ...ENV, SCU_MAX_TOKEN_LIFETIME: '1h' })).toThrow(
+      /3600 s/,
+    );
   });
 });

@@ -128,7 +128,14 @@ describe('generated data', () => {
   });
 
   const count = <R>(rows: R[], predicate: (row: R) => boolean): number => rows.filter(predicate).length;
-  const applicationsWith = (predicate: (a: HostRowMap['payment_applications'], p: HostRowMap['payments'], i: HostRowMap['purchase_items'], v: HostRowMap['purchases']) => boolean) =>
+  const applicationsWith = (
+    predicate: (
+      a: HostRowMap['payment_applications'],
+      p: HostRowMap['payments'],
+      i: HostRowMap['purchase_items'],
+      v: HostRowMap['purchases'],
+    ) => boolean,
+  ) =>
     count(t.payment_applications, (a) => {
       const payment = payments.get(a.payment_id)!;
       const item = items.get(a.purchase_item_id)!;
@@ -152,7 +159,8 @@ describe('generated data', () => {
       const cases = clinicOf(t.patient_cases);
       const caseTypes = clinicOf(t.case_types);
       let bad = 0;
-      for (const c of t.patient_cases) if (patients.get(c.patient_id) !== c.clinic_id || caseTypes.get(c.case_type_id) !== c.clinic_id) bad++;
+      for (const c of t.patient_cases)
+        if (patients.get(c.patient_id) !== c.clinic_id || caseTypes.get(c.case_type_id) !== c.clinic_id) bad++;
       for (const p of t.purchases) {
         if (patients.get(p.patient_id) !== p.clinic_id || providers.get(p.provider_id) !== p.clinic_id) bad++;
         if (p.payor_id !== null && payors.get(p.payor_id) !== p.clinic_id) bad++;
@@ -218,13 +226,17 @@ describe('generated data', () => {
     });
 
     it('insurance payments received more than 90 days after the visit', () => {
-      expect(applicationsWith((_a, p, _i, v) => p.source === 'insurance' && daysBetween(v.purchased_on, p.received_on) > 90)).toBeGreaterThan(0);
+      expect(
+        applicationsWith((_a, p, _i, v) => p.source === 'insurance' && daysBetween(v.purchased_on, p.received_on) > 90),
+      ).toBeGreaterThan(0);
     });
 
     it('recent visits mostly not yet paid by insurance', () => {
       const paid = new Set<number>();
-      for (const a of t.payment_applications) if (payments.get(a.payment_id)!.source === 'insurance') paid.add(items.get(a.purchase_item_id)!.purchase_id);
-      const insured = (from: string, to: string) => t.purchases.filter((p) => p.payor_id !== null && p.status === 'finalized' && p.purchased_on >= from && p.purchased_on <= to);
+      for (const a of t.payment_applications)
+        if (payments.get(a.payment_id)!.source === 'insurance') paid.add(items.get(a.purchase_item_id)!.purchase_id);
+      const insured = (from: string, to: string) =>
+        t.purchases.filter((p) => p.payor_id !== null && p.status === 'finalized' && p.purchased_on >= from && p.purchased_on <= to);
       const share = (visits: HostRowMap['purchases'][]) => count(visits, (p) => paid.has(p.id)) / visits.length;
       expect(share(insured('2026-10-15', '2026-10-31'))).toBeLessThan(0.2);
       expect(share(insured('2025-01-01', '2025-12-31'))).toBeGreaterThan(0.75);
@@ -232,7 +244,9 @@ describe('generated data', () => {
 
     it('partial payments: insurance paid more than 0 and less than the billed amount', () => {
       const paid = new Map<number, number>();
-      for (const a of t.payment_applications) if (payments.get(a.payment_id)!.source === 'insurance') paid.set(a.purchase_item_id, (paid.get(a.purchase_item_id) ?? 0) + parseCents(a.amount));
+      for (const a of t.payment_applications)
+        if (payments.get(a.payment_id)!.source === 'insurance')
+          paid.set(a.purchase_item_id, (paid.get(a.purchase_item_id) ?? 0) + parseCents(a.amount));
       expect(count([...paid], ([item, cents]) => cents > 0 && cents < parseCents(items.get(item)!.billed_amount))).toBeGreaterThan(0);
     });
 
@@ -242,7 +256,8 @@ describe('generated data', () => {
       const perItemPayment = new Map<string, number>();
       for (const a of t.payment_applications) {
         perItem.set(a.purchase_item_id, (perItem.get(a.purchase_item_id) ?? 0) + 1);
-        if (payments.get(a.payment_id)!.source === 'insurance') perItemInsurance.set(a.purchase_item_id, (perItemInsurance.get(a.purchase_item_id) ?? 0) + 1);
+        if (payments.get(a.payment_id)!.source === 'insurance')
+          perItemInsurance.set(a.purchase_item_id, (perItemInsurance.get(a.purchase_item_id) ?? 0) + 1);
         const key = `${a.purchase_item_id}/${a.payment_id}`;
         perItemPayment.set(key, (perItemPayment.get(key) ?? 0) + 1);
       }
@@ -267,7 +282,12 @@ describe('generated data', () => {
     });
 
     it('items rendered by another provider than the visit’s, and items with no rendering provider', () => {
-      expect(count(t.purchase_items, (i) => i.rendering_provider_id !== null && i.rendering_provider_id !== purchases.get(i.purchase_id)!.provider_id)).toBeGreaterThan(0);
+      expect(
+        count(
+          t.purchase_items,
+          (i) => i.rendering_provider_id !== null && i.rendering_provider_id !== purchases.get(i.purchase_id)!.provider_id,
+        ),
+      ).toBeGreaterThan(0);
       expect(count(t.purchase_items, (i) => i.rendering_provider_id === null)).toBeGreaterThan(0);
     });
 
@@ -301,8 +321,31 @@ describe('generated data', () => {
       expect(count(usedCodes, (c) => c.default_fee === null)).toBeGreaterThan(0);
       expect(count(usedCodes, (c) => c.default_fee === '0.00')).toBeGreaterThan(0);
       expect(count(t.purchase_items, (i) => i.billed_amount === '0.00')).toBeGreaterThan(0);
-      for (const code of ['98940', '98941', '98942', '97110', '97112', '97140', '97530', '97014', 'G0283', '97035', '97012', '99203', '99213', '97161', '97162', 'MASS60', 'SUPP-VITD', 'X-RAY-2V', 'NOSHOW']) {
-        expect(usedCodes.some((c) => c.code === code), code).toBe(true);
+      for (const code of [
+        '98940',
+        '98941',
+        '98942',
+        '97110',
+        '97112',
+        '97140',
+        '97530',
+        '97014',
+        'G0283',
+        '97035',
+        '97012',
+        '99203',
+        '99213',
+        '97161',
+        '97162',
+        'MASS60',
+        'SUPP-VITD',
+        'X-RAY-2V',
+        'NOSHOW',
+      ]) {
+        expect(
+          usedCodes.some((c) => c.code === code),
+          code,
+        ).toBe(true);
       }
     });
 
@@ -312,7 +355,11 @@ describe('generated data', () => {
       expect(count(t.purchases, (p) => p.purchased_on.endsWith('-12-31'))).toBeGreaterThan(0);
       expect(count(t.purchases, (p) => p.purchased_on.endsWith('-01-01'))).toBeGreaterThan(0);
       // Every month of the window, in every clinic, has visits on its first and its last day.
-      const edges = new Set(t.purchases.filter((p) => p.purchased_on.endsWith('-01') || isLastDayOfMonth(p.purchased_on)).map((p) => `${p.clinic_id}/${p.purchased_on}`));
+      const edges = new Set(
+        t.purchases
+          .filter((p) => p.purchased_on.endsWith('-01') || isLastDayOfMonth(p.purchased_on))
+          .map((p) => `${p.clinic_id}/${p.purchased_on}`),
+      );
       expect(edges.size).toBe(3 * 24 * 2);
     });
 

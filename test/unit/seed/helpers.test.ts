@@ -90,7 +90,9 @@ describe('progress bar', () => {
     expect(line).toContain('25,000 rows/s');
     expect(line).toContain('ETA 0:02');
     expect(describeProgress({ rowsWritten: 120_000, estimatedRows: 100_000, elapsedMs: 5_000, done: false })).toContain(' 99%');
-    expect(describeProgress({ rowsWritten: 120_000, estimatedRows: 100_000, elapsedMs: 5_000, done: true })).toContain('100% 120,000/120,000 rows');
+    expect(describeProgress({ rowsWritten: 120_000, estimatedRows: 100_000, elapsedMs: 5_000, done: true })).toContain(
+      '100% 120,000/120,000 rows',
+    );
   });
 
   it('redraws in place on a terminal', () => {

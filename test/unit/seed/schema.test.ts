@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HOST_TABLE_COLUMNS, HOST_TABLES, hostSchemaPath, hostSchemaStatements, readHostSchema, splitSqlStatements } from '../../../server/db/seed/index.js';
+import {
+  HOST_TABLE_COLUMNS,
+  HOST_TABLES,
+  hostSchemaPath,
+  hostSchemaStatements,
+  readHostSchema,
+  splitSqlStatements,
+} from '../../../server/db/seed/index.js';
 
 /** The project's own copy of the host schema contract, which records the DDL's SHA-256. */
 const CONTRACT_DOC = fileURLToPath(new URL('../../../docs/host-database.md', import.meta.url));
@@ -79,7 +86,9 @@ describe('host schema files', () => {
     const doc = readFileSync(CONTRACT_DOC, 'utf8');
     const recorded = /^DDL: server\/db\/host-schema\.mysql\.sql, sha256 `([0-9a-f]{64})`$/m.exec(doc)?.[1];
     expect(recorded, 'docs/host-database.md has no "DDL: server/db/host-schema.mysql.sql, sha256 `…`" line').toBeDefined();
-    const actual = createHash('sha256').update(readFileSync(hostSchemaPath('mysql'))).digest('hex');
+    const actual = createHash('sha256')
+      .update(readFileSync(hostSchemaPath('mysql')))
+      .digest('hex');
     expect(actual).toBe(recorded);
   });
 
@@ -107,7 +116,10 @@ describe('host schema files', () => {
     for (const table of HOST_TABLES) {
       const m = mysql.get(table)!;
       const d = duck.get(table)!;
-      expect(d.map((c) => c.name), table).toEqual(m.map((c) => c.name));
+      expect(
+        d.map((c) => c.name),
+        table,
+      ).toEqual(m.map((c) => c.name));
       m.forEach((column, i) => {
         const twin = d[i]!;
         const where = `${table}.${column.name}`;

@@ -12,12 +12,10 @@ describe('installDuckDbQuietRelease', () => {
     const driver = new DuckDBDriver({ databasePath: ':memory:' } as never);
     await driver.query('SELECT 1', []);
     const order: string[] = [];
-    const running = driver
-      .query('SELECT count(*) AS n FROM range(60000000) a WHERE a.range % 7 = 3', [])
-      .then((rows) => {
-        order.push('query done');
-        return rows;
-      });
+    const running = driver.query('SELECT count(*) AS n FROM range(60000000) a WHERE a.range % 7 = 3', []).then((rows) => {
+      order.push('query done');
+      return rows;
+    });
     const released = driver.release().then(() => order.push('released'));
     const [rows] = await Promise.all([running, released]);
     expect(order).toEqual(['query done', 'released']);
