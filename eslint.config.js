@@ -2,16 +2,18 @@
 // the dashboard's single-file components, and eslint-config-prettier last so that formatting is
 // Prettier's alone (docs/style.md).
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/'] },
+export default defineConfig(
+  // ESLint does not read .gitignore: its generated and scratch folders are listed here.
+  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'test-artifacts/', '.scratch/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
-  ...vue.configs['flat/recommended'],
+  tseslint.configs.recommended,
+  vue.configs['flat/recommended'],
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
