@@ -2,6 +2,8 @@
  * The report computed with plain SQL straight from the host tables (docs/host-database.md's definitions),
  * independent of the model and the app: what every table on screen is checked against.
  */
+import { money } from '../support/decimal.js';
+import { referenceFigures, type ReferenceDimension, type ReferenceFilter } from '../support/reference-sql.js';
 import { mysqlRows } from '../support/sql.js';
 
 export type Group = 'code' | 'provider' | 'payor' | 'case_type' | 'billing_type';
@@ -71,36 +73,48 @@ const ITEM_JOINS = `FROM purchase_items pi
        LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id
        LEFT JOIN case_types ct ON ct.id = pc.case_type_id`;
 
-/** Figures per group label (or one row labelled 'Total' when group is null). */
+const GROUP_DIMENSION: Record<Group, ReferenceDimension> = {
+  code: 'service_code',
+  provider: 'provider_name',
+  payor: 'payor_name',
+  case_type: 'case_type',
+  billing_type: 'billing_type',
+};
+
+/** The report's filters in the oracle's terms (test/support/reference-sql.ts). */
+function referenceFilters(f: SqlFilter): ReferenceFilter[] {
+  const ids = (values: readonly (number | null)[]) => values.map((v) => (v === null ? null : String(v)));
+  const filters: ReferenceFilter[] = [];
+  if (f.providers?.length) filters.push({ dimension: 'provider_id', values: ids(f.providers) });
+  if (f.payors?.length) filters.push({ dimension: 'payor_id', values: ids(f.payors) });
+  if (f.caseTypes?.length) filters.push({ dimension: 'case_type_id', values: ids(f.caseTypes) });
+  if (f.codes?.length) filters.push({ dimension: 'service_code', values: [...f.codes] });
+  if (f.billing) filters.push({ dimension: 'billing_type', values: [f.billing === 'billable' ? 'Billable' : 'Non-billable'] });
+  return filters;
+}
+
+/** Figures per group label (or one row labelled 'Total' when group is null), from the plain-SQL oracle. */
 export async function expectedReport(
   database: string,
   clinic: number,
   filter: SqlFilter,
   group: Group | null,
 ): Promise<Map<string, Figures>> {
-  const w = where(clinic, filter);
-  const label = group ? LABEL[group] : "'Total'";
-  const rows = await mysqlRows(
-    database,
-    `SELECT ${label} AS label,
-            CAST(SUM(pi.units) AS CHAR) AS units,
-            CAST(COUNT(DISTINCT pi.purchase_id) AS CHAR) AS visits,
-            CAST(SUM(pi.billed_amount) AS CHAR) AS billed,
-            CAST(COALESCE(SUM(ins.paid), 0) AS DECIMAL(14, 2)) AS paid
-       ${ITEM_JOINS}
-       LEFT JOIN (SELECT pa.purchase_item_id, SUM(pa.amount) AS paid
-                    FROM payment_applications pa
-                    JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
-                   WHERE pm.source = 'insurance'
-                   GROUP BY pa.purchase_item_id) ins ON ins.purchase_item_id = pi.id
-      WHERE ${w.sql}
-      GROUP BY 1`,
-    w.params,
+  const figures = await referenceFigures(
+    { dialect: 'mysql', location: database },
+    {
+      clinicId: clinic,
+      from: filter.from,
+      to: filter.to,
+      groupBy: group ? [GROUP_DIMENSION[group]] : [],
+      filters: referenceFilters(filter),
+    },
   );
   return new Map(
-    rows
-      .filter((r) => r.units !== null)
-      .map((r) => [String(r.label), { units: String(r.units), visits: String(r.visits), billed: String(r.billed), paid: String(r.paid) }]),
+    [...figures].map(([key, f]) => [
+      group ? key : 'Total',
+      { units: f.units_billed, visits: f.visits_used, billed: money(f.total_billed), paid: money(f.insurance_paid) },
+    ]),
   );
 }
 

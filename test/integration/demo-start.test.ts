@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.js';
 import { money } from '../support/decimal.js';
-import { duckdbRows } from '../support/sql.js';
+import { referenceFigures } from '../support/reference-sql.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-demo-'));
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -85,12 +85,12 @@ describe('the embedded demo start', () => {
     const secretFile = path.join(dataDir, 'demo-api-secret');
     expect((fs.statSync(secretFile).mode & 0o777).toString(8)).toBe('600');
     // The printed token is clinic 1's owner: its figures are clinic 1's, by plain SQL on the file.
-    const [want] = await duckdbRows(
-      path.join(dataDir, 'demo.duckdb'),
-      `SELECT SUM(pi.units) AS units, SUM(pi.billed_amount) AS billed FROM purchase_items pi
-       JOIN purchases p ON p.id = pi.purchase_id WHERE p.status <> 'void' AND pi.clinic_id = 1`,
+    const figures = await referenceFigures(
+      { dialect: 'duckdb', location: path.join(dataDir, 'demo.duckdb') },
+      { clinicId: 1, groupBy: [] },
     );
-    expect(firstFigures).toBe(`${money(want!.units)}/${money(want!.billed)}`);
+    const want = figures.get('')!;
+    expect(firstFigures).toBe(`${money(want.units_billed)}/${money(want.total_billed)}`);
   });
 
   it('reuses the database and the secret on the next start', async () => {

@@ -8,7 +8,7 @@ import wsTransportModule from '@cubejs-client/ws-transport';
 import { describe, expect, inject, it } from 'vitest';
 import { mintToken } from '../../server/security/tokens.js';
 import { money } from '../support/decimal.js';
-import { duckdbRows, mysqlRows, type Row } from '../support/sql.js';
+import { referenceFigures, type ReferenceTarget } from '../support/reference-sql.js';
 
 // The transport package is CommonJS with a default export; under NodeNext it arrives as the namespace.
 const WebSocketTransport = ((wsTransportModule as unknown as { default?: unknown }).default ??
@@ -18,59 +18,34 @@ const V = 'service_code_usage';
 const MEASURES = [`${V}.units_billed`, `${V}.visits_used`, `${V}.total_billed`, `${V}.insurance_paid`];
 const ALL_TIME = ['2000-01-01', '2099-12-31'];
 
-/** Plain SQL, by month of service, for one clinic: the four figures as docs/host-database.md defines them. */
-function monthlyFiguresSql(clinicId: number, monthExpr: (col: string) => string, from = '2000-01-01', to = '2099-12-31') {
-  const counted = `FROM purchase_items pi JOIN purchases p ON p.id = pi.purchase_id
-    WHERE p.status <> 'void' AND pi.clinic_id = ${clinicId} AND p.purchased_on BETWEEN '${from}' AND '${to}'`;
-  return `
-    SELECT i.month, i.units, i.visits, i.billed, COALESCE(ins.paid, 0) AS paid FROM (
-      SELECT ${monthExpr('p.purchased_on')} AS month, SUM(pi.units) AS units,
-             COUNT(DISTINCT pi.purchase_id) AS visits, SUM(pi.billed_amount) AS billed ${counted} GROUP BY 1
-    ) i LEFT JOIN (
-      SELECT ${monthExpr('p.purchased_on')} AS month, SUM(pa.amount) AS paid
-      FROM payment_applications pa
-      JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
-      JOIN purchase_items pi ON pi.id = pa.purchase_item_id
-      JOIN purchases p ON p.id = pi.purchase_id
-      WHERE p.status <> 'void' AND pi.clinic_id = ${clinicId} AND p.purchased_on BETWEEN '${from}' AND '${to}'
-      GROUP BY 1
-    ) ins ON ins.month = i.month ORDER BY i.month`;
-}
-
 type Expected = { month: string; units: string; visits: number; billed: string; paid: string };
 
-function normalizeExpected(rows: Row[]): Expected[] {
-  return rows.map((r) => ({
-    month: String(r.month),
-    units: money(r.units),
-    visits: Number(r.visits),
-    billed: money(r.billed),
-    paid: money(r.paid),
-  }));
+/** The four figures by month of service for one clinic, from the plain-SQL oracle (test/support/reference-sql.ts). */
+async function expectedMonthly(target: ReferenceTarget, clinicId: number, from?: string, to?: string): Promise<Expected[]> {
+  const figures = await referenceFigures(target, { clinicId, from, to, groupBy: ['month'] });
+  return [...figures]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, f]) => ({
+      month,
+      units: money(f.units_billed),
+      visits: Number(f.visits_used),
+      billed: money(f.total_billed),
+      paid: money(f.insurance_paid),
+    }));
 }
 
 const targets = [
   {
     name: 'MariaDB',
     url: () => inject('mysqlUrl'),
-    expected: async (clinic: number, from?: string, to?: string) =>
-      normalizeExpected(
-        await mysqlRows(
-          inject('mysqlDatabase'),
-          monthlyFiguresSql(clinic, (c) => `DATE_FORMAT(${c}, '%Y-%m-01')`, from, to),
-        ),
-      ),
+    expected: (clinic: number, from?: string, to?: string) =>
+      expectedMonthly({ dialect: 'mysql', location: inject('mysqlDatabase') }, clinic, from, to),
   },
   {
     name: 'DuckDB',
     url: () => inject('duckdbUrl'),
-    expected: async (clinic: number, from?: string, to?: string) =>
-      normalizeExpected(
-        await duckdbRows(
-          inject('duckdbReferencePath'),
-          monthlyFiguresSql(clinic, (c) => `strftime(${c}, '%Y-%m-01')`, from, to),
-        ),
-      ),
+    expected: (clinic: number, from?: string, to?: string) =>
+      expectedMonthly({ dialect: 'duckdb', location: inject('duckdbReferencePath') }, clinic, from, to),
   },
 ];
 

@@ -240,3 +240,19 @@ export async function referenceFigures(target: ReferenceTarget, q: ReferenceQuer
   }
   return result;
 }
+
+/** Each insurance application to the counted items of `q` (its filters and scope), with the date of
+ * service and the payment's received_on: what the payment-maturity figures are bucketed from. */
+export async function countedInsuranceApplications(
+  target: ReferenceTarget,
+  q: Omit<ReferenceQuery, 'groupBy'>,
+): Promise<{ served: string; received: string; amount: string }[]> {
+  const sql = `SELECT CAST(p.purchased_on AS CHAR(10)) AS served, CAST(pm.received_on AS CHAR(10)) AS received,
+         CAST(pa.amount AS CHAR(20)) AS amount
+  ${FROM_COUNTED_ITEMS}
+  JOIN payment_applications pa ON pa.purchase_item_id = pi.id
+  JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
+  ${whereSql({ ...q, groupBy: [] }, target.dialect)}`;
+  const rows = await rowsOf(target, sql);
+  return rows.map((r) => ({ served: String(r.served), received: String(r.received), amount: String(r.amount) }));
+}

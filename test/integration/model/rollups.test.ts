@@ -10,8 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { PROPERTY_DATASETS } from '../../support/datasets.js';
 import { generatePropertyDataset } from '../../support/property-dataset.js';
 import { formatHundredths, hundredths } from '../../support/decimal.js';
-import { canonicalDecimal, referenceFigures, type Measure, type ReferenceQuery } from '../../support/reference-sql.js';
-import { duckdbRows, mysqlRows, type Row } from '../../support/sql.js';
+import {
+  canonicalDecimal,
+  countedInsuranceApplications,
+  referenceFigures,
+  type Measure,
+  type ReferenceQuery,
+} from '../../support/reference-sql.js';
 import { load, rowsOf } from '../security/client.js';
 import {
   MEASURE_FORMAT,
@@ -203,19 +208,12 @@ async function maturityReference(
   to: string,
   payorId: string,
 ): Promise<Map<string, bigint>> {
-  const sql = `
-    SELECT CAST(p.purchased_on AS CHAR(10)) AS served, CAST(pm.received_on AS CHAR(10)) AS received,
-           CAST(pa.amount AS CHAR(20)) AS amount
-    FROM payment_applications pa
-    JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
-    JOIN purchase_items pi ON pi.id = pa.purchase_item_id
-    JOIN purchases p ON p.id = pi.purchase_id
-    WHERE p.status <> 'void' AND p.clinic_id = ${clinicId} AND p.purchased_on BETWEEN '${from}' AND '${to}'
-      AND (p.payor_id = ${Number(payorId)} OR p.payor_id IS NULL)`;
-  const rows: Row[] =
-    target.reference.dialect === 'mysql'
-      ? await mysqlRows(target.reference.location, sql)
-      : await duckdbRows(target.reference.location, sql);
+  const rows = await countedInsuranceApplications(target.reference, {
+    clinicId,
+    from,
+    to,
+    filters: [{ dimension: 'payor_id', values: [payorId, null] }],
+  });
   const result = new Map<string, bigint>();
   for (const row of rows) {
     const days = (Date.parse(String(row.received)) - Date.parse(String(row.served))) / 86_400_000;

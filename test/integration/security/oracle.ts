@@ -4,6 +4,7 @@
  */
 import { inject } from 'vitest';
 import { hundredths } from '../../support/decimal.js';
+import { referenceFigures } from '../../support/reference-sql.js';
 import { duckdbRows, mysqlRows, type Row } from '../../support/sql.js';
 
 export type Target = 'mysql' | 'duckdb';
@@ -33,21 +34,17 @@ const int = (n: number): string => {
   return String(n);
 };
 
-/** Units, billed and visits of the counted items a scope may see, optionally within dates of service. */
+/** Units, billed and visits of the counted items a scope may see, optionally within dates of service
+ * (the plain-SQL oracle, test/support/reference-sql.ts). */
 export async function scopeTotals(target: Target, scope: Scope, from?: string, to?: string): Promise<Totals> {
-  const where = [
-    "p.status <> 'void'",
-    `pi.clinic_id = ${int(scope.clinicId)}`,
-    ...(scope.providerId === undefined ? [] : [`COALESCE(pi.rendering_provider_id, p.provider_id) = ${int(scope.providerId)}`]),
-    ...(from && to ? [`p.purchased_on BETWEEN '${from}' AND '${to}'`] : []),
-  ];
-  const [row] = await sqlRows(
-    target,
-    `SELECT SUM(pi.units) AS units, SUM(pi.billed_amount) AS billed, COUNT(DISTINCT pi.purchase_id) AS visits
-     FROM purchase_items pi JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
-     WHERE ${where.join(' AND ')}`,
+  const location = target === 'mysql' ? inject('mysqlDatabase') : inject('duckdbReferencePath');
+  const figures = await referenceFigures(
+    { dialect: target, location },
+    { clinicId: scope.clinicId, providerId: scope.providerId, ...(from && to ? { from, to } : {}), groupBy: [] },
   );
-  return { units: hundredths(row?.units), billed: hundredths(row?.billed), visits: Number(row?.visits ?? 0) };
+  const all = figures.get('');
+  if (!all) return { units: 0n, billed: 0n, visits: 0 };
+  return { units: hundredths(all.units_billed), billed: hundredths(all.total_billed), visits: Number(all.visits_used) };
 }
 
 /** Providers that rendered at least one counted item in a clinic, most items first. */
