@@ -193,6 +193,8 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     reconcileEverySeconds: config.reconcileEverySeconds,
   });
   await tracker.ensureTables();
+  // Its first pass before the first query: the partitions' build range is read from its state.
+  logRefreshEvent({ message: 'Change tracker pass', ...(await tracker.pass()) });
   const refreshLoop = startRefreshLoop({
     everySeconds: config.refreshKeyEverySeconds,
     tracker,
