@@ -130,13 +130,8 @@ const FROM_COUNTED_ITEMS = `
 
 const quote = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 
-/** A query's scope and filters; `clinicId: 'all'` (every clinic) only for whole-database checks of
- * seeded data, never for a report figure, which always belongs to one clinic. */
-type Scoped = Omit<ReferenceQuery, 'groupBy' | 'clinicId'> & { clinicId: number | 'all' };
-
-function whereSql(q: Scoped, dialect: Dialect): string {
-  const conditions = [`p.status <> 'void'`];
-  if (q.clinicId !== 'all') conditions.push(`p.clinic_id = ${Number(q.clinicId)}`);
+function whereSql(q: ReferenceQuery, dialect: Dialect): string {
+  const conditions = [`p.status <> 'void'`, `p.clinic_id = ${Number(q.clinicId)}`];
   if (q.providerId !== undefined) conditions.push(`COALESCE(pi.rendering_provider_id, p.provider_id) = ${Number(q.providerId)}`);
   if (q.from) conditions.push(`p.purchased_on >= ${quote(q.from)}`);
   if (q.to) conditions.push(`p.purchased_on <= ${quote(q.to)}`);
@@ -152,13 +147,13 @@ function whereSql(q: Scoped, dialect: Dialect): string {
 }
 
 /** The two statements: figures of the items, and insurance money of the same items. */
-export function referenceSql(q: Scoped & Pick<ReferenceQuery, 'groupBy'>, dialect: Dialect): { items: string; insurance: string } {
+export function referenceSql(q: ReferenceQuery, dialect: Dialect): { items: string; insurance: string } {
   const dims = q.groupBy.map((d, i) => `${dimensionSql(d, dialect)} AS d${i}`);
   const groupBy = q.groupBy.length ? `GROUP BY ${q.groupBy.map((_, i) => `d${i}`).join(', ')}` : '';
   const select = (measures: string) => `SELECT ${[...dims, measures].join(',\n    ')}`;
   return {
     items: `${select(
-      'COUNT(*) AS counted_items, SUM(pi.units) AS units_billed, COUNT(DISTINCT pi.purchase_id) AS visits_used, ' +
+      'SUM(pi.units) AS units_billed, COUNT(DISTINCT pi.purchase_id) AS visits_used, ' +
         'SUM(pi.billed_amount) AS total_billed, COUNT(DISTINCT p.patient_id) AS patients_seen',
     )}${FROM_COUNTED_ITEMS}
   ${whereSql(q, dialect)}
@@ -231,44 +226,19 @@ async function rowsOf(target: ReferenceTarget, sql: string): Promise<Row[]> {
   return target.dialect === 'mysql' ? mysqlRows(target.location, sql) : duckdbRows(target.location, sql);
 }
 
-export interface ReferenceGroup {
-  /** The group's values, in groupBy order (null for an empty value). */
-  values: unknown[];
-  figures: Figures;
-  /** How many counted items the group has (not a report figure: for picking test data). */
-  countedItems: number;
-}
-
-async function groupsOf(target: ReferenceTarget, q: Scoped & Pick<ReferenceQuery, 'groupBy'>): Promise<ReferenceGroup[]> {
+/** The figures of every group of `q`, keyed by groupKey of the group's values in groupBy order. */
+export async function referenceFigures(target: ReferenceTarget, q: ReferenceQuery): Promise<Map<string, Figures>> {
   const sql = referenceSql(q, target.dialect);
   const [items, insurance] = await Promise.all([rowsOf(target, sql.items), rowsOf(target, sql.insurance)]);
-  const valuesOf = (row: Row) => q.groupBy.map((_, i) => row[`d${i}`]);
-  const insuranceByKey = new Map(insurance.map((row) => [groupKey(valuesOf(row)), row]));
-  const result: ReferenceGroup[] = [];
+  const keyOf = (row: Row) => groupKey(q.groupBy.map((_, i) => row[`d${i}`]));
+  const insuranceByKey = new Map(insurance.map((row) => [keyOf(row), row]));
+  const result = new Map<string, Figures>();
   for (const row of items) {
     // A query without GROUP BY over no rows still returns one row of NULLs: no group at all.
     if (q.groupBy.length === 0 && row.units_billed === null) continue;
-    const values = valuesOf(row);
-    result.push({ values, figures: figuresOf(row, insuranceByKey.get(groupKey(values))), countedItems: Number(row.counted_items) });
+    result.set(keyOf(row), figuresOf(row, insuranceByKey.get(keyOf(row))));
   }
   return result;
-}
-
-/** Every group of `q` with its values, figures and number of counted items (in no particular order). */
-export async function referenceGroups(target: ReferenceTarget, q: ReferenceQuery): Promise<ReferenceGroup[]> {
-  return groupsOf(target, q);
-}
-
-/** The figures of every group of `q`, keyed by groupKey of the group's values in groupBy order. */
-export async function referenceFigures(target: ReferenceTarget, q: ReferenceQuery): Promise<Map<string, Figures>> {
-  return new Map((await groupsOf(target, q)).map((g) => [groupKey(g.values), g.figures]));
-}
-
-/** The figures over the counted items of every clinic in the database at once (undefined when there are
- * none): for checking seeded data as a whole, not a report figure (the report always scopes to a clinic). */
-export async function wholeDatabaseFigures(target: ReferenceTarget): Promise<Figures | undefined> {
-  const [all] = await groupsOf(target, { clinicId: 'all', groupBy: [] });
-  return all?.figures;
 }
 
 /** Each insurance application to the counted items of `q` (its filters and scope), with the date of
@@ -282,7 +252,7 @@ export async function countedInsuranceApplications(
   ${FROM_COUNTED_ITEMS}
   JOIN payment_applications pa ON pa.purchase_item_id = pi.id
   JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
-  ${whereSql(q, target.dialect)}`;
+  ${whereSql({ ...q, groupBy: [] }, target.dialect)}`;
   const rows = await rowsOf(target, sql);
   return rows.map((r) => ({ served: String(r.served), received: String(r.received), amount: String(r.amount) }));
 }
