@@ -230,10 +230,12 @@ export class ChangeTracker {
     return Object.fromEntries(rows.map((r) => [text(r.name), text(r.value)]));
   }
 
-  private async saveMarks(marks: Marks, clock: { ms: number }): Promise<void> {
+  /** Replaces one part of the saved state: the marks (`NOT LIKE 'month:%'`) or the reconciliation's
+   * per-month fingerprints (`LIKE 'month:%'`). */
+  private async replaceState(part: 'LIKE' | 'NOT LIKE', entries: Marks, clock: { ms: number }): Promise<void> {
     const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    await this.run(`DELETE FROM ${this.state} WHERE name NOT LIKE 'month:%'`, clock);
-    const values = Object.entries(marks).map(([k, v]) => `(${quote(k)}, ${quote(v)})`);
+    await this.run(`DELETE FROM ${this.state} WHERE name ${part} 'month:%'`, clock);
+    const values = Object.entries(entries).map(([k, v]) => `(${quote(k)}, ${quote(v)})`);
     if (values.length > 0) await this.run(`INSERT INTO ${this.state} (name, value) VALUES ${values.join(', ')}`, clock);
   }
 
@@ -304,10 +306,7 @@ export class ChangeTracker {
             .filter((key) => was[key] !== now[key])
             .map((key) => key.slice('month:'.length))
             .sort();
-    await this.run(`DELETE FROM ${this.state} WHERE name LIKE 'month:%'`, clock);
-    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
-    const values = Object.entries(now).map(([k, v]) => `(${quote(k)}, ${quote(v)})`);
-    if (values.length > 0) await this.run(`INSERT INTO ${this.state} (name, value) VALUES ${values.join(', ')}`, clock);
+    await this.replaceState('LIKE', now, clock);
     return months;
   }
 
@@ -344,8 +343,11 @@ export class ChangeTracker {
     const clock = { ms: 0 };
     const saved = this.marks ?? (await this.loadMarks(clock));
     if (this.lastReconcile === 0) this.lastReconcile = Number(saved?.reconciled_at ?? 0) || this.now();
-    const [row] = await this.run(`SELECT COALESCE(MAX(version), 0) AS v FROM ${this.log}`, clock);
-    this.lastVersion = Math.max(this.lastVersion, Number(row?.v ?? 0));
+    if (this.lastVersion === 0) {
+      // Once per tracker: after that only this process writes the log.
+      const [row] = await this.run(`SELECT COALESCE(MAX(version), 0) AS v FROM ${this.log}`, clock);
+      this.lastVersion = Number(row?.v ?? 0);
+    }
     const current = await this.readMarks(saved, clock);
     let months: string[] = [];
     let clinics: number[] = [];
@@ -377,7 +379,7 @@ export class ChangeTracker {
     if (everything) await this.bump([EVERY_MONTH], clock);
     else await this.bump(months, clock);
     const marks = Object.fromEntries(Object.entries(current).filter(([k]) => !k.endsWith('_window_again')));
-    if (saved === undefined || JSON.stringify(saved) !== JSON.stringify(marks)) await this.saveMarks(marks, clock);
+    if (saved === undefined || JSON.stringify(saved) !== JSON.stringify(marks)) await this.replaceState('NOT LIKE', marks, clock);
     this.marks = marks;
     return { months: everything ? ['*'] : months, clinics, reconciled, dbMs: Math.round(clock.ms) };
   }

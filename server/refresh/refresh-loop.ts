@@ -59,13 +59,14 @@ export function startRefreshLoop(options: RefreshLoopOptions): RefreshLoop {
 
   let running: Promise<{ pass: TrackerPass; finished: boolean }> | undefined;
   let followUp: NodeJS.Timeout | undefined;
-  const runTick = async () => {
+  /** One tick; after an unfinished one, the next follows in a second (unless the caller drives them). */
+  const runTick = async (followUpIfUnfinished = true) => {
     while (running) await running.catch(() => undefined);
     running = tick().finally(() => {
       running = undefined;
     });
     const result = await running;
-    if (!result.finished && !stopped) {
+    if (followUpIfUnfinished && !result.finished && !stopped) {
       clearTimeout(followUp);
       followUp = setTimeout(() => void runTick().catch(logError), 1000);
       followUp.unref();
@@ -82,7 +83,7 @@ export function startRefreshLoop(options: RefreshLoopOptions): RefreshLoop {
 
   return {
     async runUntilBuilt() {
-      while (!stopped && !(await runTick()).finished) await new Promise((r) => setTimeout(r, 1000));
+      while (!stopped && !(await runTick(false)).finished) await new Promise((r) => setTimeout(r, 1000));
     },
     async stop() {
       stopped = true;
