@@ -5,9 +5,20 @@
 import { CHANGE_LOG_SCHEMA } from './shared/deployment'; // Cube resolves './' from the model root
 import { firstDateOfServiceSql, lastDateOfServiceSql, roundedQuotient, monthChangesSql } from './shared/sql'; // Cube resolves './' from the model root
 
+/** One figure of the item's insurance applications (payments.source = 'insurance'), as a correlated
+ * subquery: an index read of payment_applications by purchase_item_id per item. */
+function insuranceOfItemSql(aggregate) {
+  return `(SELECT ${aggregate}
+              FROM payment_applications pa
+              JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
+             WHERE pa.purchase_item_id = pi.id AND pa.clinic_id = pi.clinic_id
+               AND pm.source = 'insurance')`;
+}
+
 cube(`counted_items`, {
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
-  // takebacks included, 0 when there are none; patient payments never count. The payment's own dates
+  // takebacks included, 0 when there are none; patient payments never count. insurance_payments and
+  // last_insurance_payment_on describe the same applications for the visit lines (view visit_lines). The payment's own dates
   // play no part: money counts toward the visit's date of service, however late it arrives.
   // The FILTER_PARAMS on the date of service make a partition of visit_items hold its own month (and
   // narrow the scan of any query with a date range).
@@ -15,11 +26,9 @@ cube(`counted_items`, {
     SELECT pi.id, pi.clinic_id, pi.purchase_id AS visit_id, p.patient_id, pi.service_code_id,
            COALESCE(pi.rendering_provider_id, p.provider_id) AS provider_id,
            p.payor_id, pc.case_type_id, p.purchased_on, pi.units, pi.billed_amount,
-           (SELECT COALESCE(SUM(pa.amount), 0)
-              FROM payment_applications pa
-              JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
-             WHERE pa.purchase_item_id = pi.id AND pa.clinic_id = pi.clinic_id
-               AND pm.source = 'insurance') AS insurance_paid
+           ${insuranceOfItemSql('COALESCE(SUM(pa.amount), 0)')} AS insurance_paid,
+           ${insuranceOfItemSql('COUNT(DISTINCT pa.payment_id)')} AS insurance_payments,
+           ${insuranceOfItemSql('MAX(pm.received_on)')} AS last_insurance_payment_on
     FROM purchase_items pi
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
@@ -152,6 +161,52 @@ cube(`counted_items`, {
       sql: `CASE WHEN ${CUBE}.case_type_id IS NULL THEN 'No case' ELSE ${case_types.name} END`,
       type: `string`,
     },
+    // The line-level members of the view visit_lines (docs/contract.md, "Drill-through contract"):
+    // one row per counted item. Identifiers are text: opaque, never summed or compared as numbers.
+    visit_number: {
+      title: `Visit`,
+      description: `The visit's number in the practice-management system (purchases.id) as text: an identifier to look the visit up there, never a quantity. It says nothing about the patient.`,
+      sql: `CAST(${CUBE}.visit_id AS CHAR(20))`,
+      type: `string`,
+    },
+    line_number: {
+      title: `Line`,
+      description: `The item's number in the practice-management system (purchase_items.id) as text; unique per line.`,
+      sql: `CAST(${CUBE}.id AS CHAR(20))`,
+      type: `string`,
+    },
+    units: {
+      title: `Units`,
+      description: `purchase_items.units of the line.`,
+      sql: `units`,
+      type: `number`,
+    },
+    billed_amount: {
+      title: `Billed`,
+      description: `purchase_items.billed_amount of the line.`,
+      sql: `billed_amount`,
+      type: `number`,
+      format: `currency`,
+    },
+    line_insurance_paid: {
+      title: `Insurance Paid`,
+      description: `Insurance paid on the line so far: the sum of its applications of insurance payments (payments.source = 'insurance'), takebacks included; 0.00 when there are none. Patient payments never count.`,
+      sql: `insurance_paid`,
+      type: `number`,
+      format: `currency`,
+    },
+    insurance_payments: {
+      title: `Insurance Payments`,
+      description: `The number of distinct insurance payments (payments.source = 'insurance') with an application to the line, takebacks included; 0 when there are none.`,
+      sql: `insurance_payments`,
+      type: `number`,
+    },
+    last_insurance_payment_on: {
+      title: `Last Insurance Payment`,
+      description: `payments.received_on of the latest insurance payment applied to the line; empty when there is none.`,
+      sql: `last_insurance_payment_on`,
+      type: `time`,
+    },
     date_of_service: {
       title: `Date of Service`,
       description: `purchases.purchased_on: the clinic's own calendar date, never shifted by a time zone (every query runs in UTC, where a date is its own midnight).`,
@@ -166,6 +221,12 @@ cube(`counted_items`, {
       description: `Sum of purchase_items.units over counted items (items of purchases that are not void).`,
       sql: `units`,
       type: `sum`,
+    },
+    line_count: {
+      title: `Lines`,
+      description: `Number of counted items (visit lines).`,
+      sql: `id`,
+      type: `count`,
     },
     visit_count: {
       sql: `visit_id`,

@@ -23,6 +23,7 @@ interface ViewScope {
 export const VIEW_SCOPES: Readonly<Record<string, ViewScope>> = {
   service_code_usage: { clinic: 'service_code_usage.clinic_id', provider: 'service_code_usage.provider_id' },
   payment_maturity: { clinic: 'payment_maturity.clinic_id', provider: 'payment_maturity.provider_id' },
+  visit_lines: { clinic: 'visit_lines.clinic_id', provider: 'visit_lines.provider_id' },
   clinic: { clinic: 'clinic.clinic_id' },
 };
 

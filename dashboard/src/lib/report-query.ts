@@ -83,11 +83,14 @@ function idFilter(member: string, ids: readonly string[]): Filter | null {
   return parts.length === 1 ? parts[0]! : { or: parts };
 }
 
+/** The report's filters (dates excepted): the state's, or a drill-through's narrowing of them. */
+export type ReportFilterValues = Pick<ReportState, 'providers' | 'payors' | 'caseTypes' | 'codes' | 'billing'>;
+
 /**
  * The Cube filters for the state's report filters (dates excepted), on `view`: the payment_maturity
- * view carries the same filter dimensions under the same names.
+ * and visit_lines views carry the same filter dimensions under the same names.
  */
-function reportFilters(state: ReportState, view: string = VIEW): Filter[] {
+export function reportFilters(state: ReportFilterValues, view: string = VIEW): Filter[] {
   const v = (name: string) => `${view}.${name}`;
   const filters: (Filter | null)[] = [
     idFilter(v('provider_id'), state.providers),

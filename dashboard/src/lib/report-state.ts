@@ -4,6 +4,7 @@
  * are the dashboard's own and are omitted when they hold their default.
  */
 import { isIsoDate, type ComparisonMode } from './clinic-calendar.js';
+import { parseDrill, writeDrill, type DrillSelection } from './drill.js';
 
 export const GROUPS = ['code', 'provider', 'payor', 'case_type', 'billing_type'] as const;
 export type GroupBy = (typeof GROUPS)[number];
@@ -34,6 +35,8 @@ export interface ReportState {
   sort: { column: string; direction: SortDirection } | null;
   /** Show the code × provider pivot instead of the grouped table. */
   pivot: boolean;
+  /** The visit lines open behind a figure (lib/drill.ts); null: none. */
+  drill: DrillSelection | null;
 }
 
 export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
@@ -49,6 +52,7 @@ export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
   trend: null,
   sort: null,
   pivot: false,
+  drill: null,
 });
 
 const ID = /^(?:[1-9]\d{0,18}|none)$/;
@@ -92,6 +96,7 @@ export function parseReportState(search: string): ReportState {
     trend: oneOf(params.get('trend'), ['week', 'month'] as const),
     sort: sortMatch ? { column: sortMatch[1]!, direction: sortMatch[2] as SortDirection } : null,
     pivot: params.get('pivot') === 'provider',
+    drill: parseDrill(params),
   };
 }
 
@@ -112,6 +117,7 @@ export function serializeReportState(state: ReportState): string {
   if (state.trend) params.set('trend', state.trend);
   if (state.sort) params.set('sort', `${state.sort.column}:${state.sort.direction}`);
   if (state.pivot) params.set('pivot', 'provider');
+  writeDrill(params, state.drill);
   // Commas are legal in a query string and keep shared links readable.
   const text = params.toString().replace(/%2C/g, ',');
   return text ? `?${text}` : '';
