@@ -256,3 +256,80 @@ export async function countedInsuranceApplications(
   const rows = await rowsOf(target, sql);
   return rows.map((r) => ({ served: String(r.served), received: String(r.received), amount: String(r.amount) }));
 }
+
+/** One counted item as the drill-through shows it (docs/contract.md, "Drill-through contract"), every
+ * value as exact text: ids and counts as integers, money with two places, dates as YYYY-MM-DD. */
+export interface ReferenceLine {
+  visit_number: string;
+  line_number: string;
+  date_of_service: string;
+  service_code: string;
+  service_code_description: string;
+  code_type: string;
+  billing_type: string;
+  provider_id: string;
+  provider_name: string;
+  payor_id: string | null;
+  payor_name: string;
+  case_type_id: string | null;
+  case_type: string;
+  units: string;
+  billed_amount: string;
+  /** Sum of the item's insurance applications (takebacks included); '0.00' when none. */
+  insurance_paid: string;
+  /** Distinct insurance payments with an application to the item. */
+  insurance_payments: string;
+  /** received_on of the latest of those payments; null when none. */
+  last_insurance_payment_on: string | null;
+}
+
+/** Every counted item of `q` (its scope, dates and filters; groupBy is ignored), from the host tables,
+ * ordered by line number. The insurance figures come from one grouped join, not from the model's
+ * per-item subqueries. */
+export async function referenceLines(target: ReferenceTarget, q: Omit<ReferenceQuery, 'groupBy'>): Promise<ReferenceLine[]> {
+  const d = (dimension: ReferenceDimension) => dimensionSql(dimension, target.dialect);
+  const text = (sql: string, width = 30) => `CAST(${sql} AS ${target.dialect === 'mysql' ? `CHAR(${width})` : 'VARCHAR'})`;
+  const sql = `SELECT ${text('pi.purchase_id')} AS visit_number, ${text('pi.id')} AS line_number,
+         ${d('day')} AS date_of_service, ${d('service_code')} AS service_code,
+         ${d('service_code_description')} AS service_code_description, ${d('code_type')} AS code_type,
+         ${d('billing_type')} AS billing_type, ${d('provider_id')} AS provider_id, ${d('provider_name')} AS provider_name,
+         ${d('payor_id')} AS payor_id, ${d('payor_name')} AS payor_name, ${d('case_type_id')} AS case_type_id,
+         ${d('case_type')} AS case_type, ${text('pi.units')} AS units, ${text('pi.billed_amount')} AS billed_amount,
+         ${text('COALESCE(ins.paid, 0)')} AS insurance_paid, ${text('COALESCE(ins.payments, 0)')} AS insurance_payments,
+         ${text('ins.last_received', 10)} AS last_insurance_payment_on
+  ${FROM_COUNTED_ITEMS}
+  LEFT JOIN (SELECT pa.purchase_item_id, SUM(pa.amount) AS paid, COUNT(DISTINCT pa.payment_id) AS payments,
+                    MAX(pm.received_on) AS last_received
+               FROM payment_applications pa
+               JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
+              GROUP BY pa.purchase_item_id) ins ON ins.purchase_item_id = pi.id
+  ${whereSql({ ...q, groupBy: [] }, target.dialect)}
+  ORDER BY pi.id`;
+  const rows = await rowsOf(target, sql);
+  const money = (v: unknown) => {
+    const c = canonicalDecimal(v)!;
+    const [whole, fraction = ''] = c.split('.');
+    return `${whole}.${fraction.padEnd(2, '0')}`;
+  };
+  const optional = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return rows.map((r) => ({
+    visit_number: String(r.visit_number),
+    line_number: String(r.line_number),
+    date_of_service: String(r.date_of_service),
+    service_code: String(r.service_code),
+    service_code_description: String(r.service_code_description),
+    code_type: String(r.code_type),
+    billing_type: String(r.billing_type),
+    provider_id: String(r.provider_id),
+    provider_name: String(r.provider_name),
+    payor_id: optional(r.payor_id),
+    payor_name: String(r.payor_name),
+    case_type_id: optional(r.case_type_id),
+    case_type: String(r.case_type),
+    units: canonicalDecimal(r.units)!,
+    billed_amount: money(r.billed_amount),
+    insurance_paid: money(r.insurance_paid),
+    insurance_payments: canonicalDecimal(r.insurance_payments)!,
+    last_insurance_payment_on: optional(r.last_insurance_payment_on)?.slice(0, 10) ?? null,
+  }));
+}
