@@ -14,7 +14,7 @@
  * Derived figures are computed here from those exact sums in BigInt arithmetic, rounded half away
  * from zero (the model's documented rounding).
  */
-import { hundredths } from './decimal.js';
+import { hundredths, money } from './decimal.js';
 import { duckdbRows, mysqlRows, type Row } from './sql.js';
 
 export type Dialect = 'mysql' | 'duckdb';
@@ -306,11 +306,6 @@ export async function referenceLines(target: ReferenceTarget, q: Omit<ReferenceQ
   ${whereSql({ ...q, groupBy: [] }, target.dialect)}
   ORDER BY pi.id`;
   const rows = await rowsOf(target, sql);
-  const money = (v: unknown) => {
-    const c = canonicalDecimal(v)!;
-    const [whole, fraction = ''] = c.split('.');
-    return `${whole}.${fraction.padEnd(2, '0')}`;
-  };
   const optional = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return rows.map((r) => ({
     visit_number: String(r.visit_number),

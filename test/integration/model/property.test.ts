@@ -8,12 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../server/db/seed/random.js';
 import { PROPERTY_DATASETS } from '../../support/datasets.js';
-import { generatePropertyDataset } from '../../support/property-dataset.js';
+import { clinicFacts, filterCombinations } from '../../support/property-cases.js';
 import {
   MEASURES,
   referenceFigures,
   type ReferenceDimension,
-  type ReferenceFilter,
   type ReferenceQuery,
 } from '../../support/reference-sql.js';
 import { MEASURE_FORMAT, canonical, modelTargets, queryApi } from './model-client.js';
@@ -45,40 +44,6 @@ const DATE_RANGES: [string | undefined, string | undefined][] = [
   ['2024-02-29', '2025-06-30'],
   ['2026-01-01', '2026-03-31'],
 ];
-
-interface ClinicFacts {
-  clinicId: number;
-  providerIds: string[];
-  payorIds: string[];
-}
-
-function clinicFacts(): ClinicFacts[] {
-  return PROPERTY_DATASETS.flatMap((options) => {
-    const dataset = generatePropertyDataset(options);
-    return options.clinicIds.map((clinicId) => ({
-      clinicId,
-      providerIds: dataset.rows.filter((r) => r.table === 'providers' && r.row.clinic_id === clinicId).map((r) => String(r.row.id)),
-      payorIds: dataset.rows.filter((r) => r.table === 'payors' && r.row.clinic_id === clinicId).map((r) => String(r.row.id)),
-    }));
-  });
-}
-
-/** Filter combinations of the report (provider, payor incl. self-pay, no case, codes, billing). */
-function filterCombinations(c: ClinicFacts): ReferenceFilter[][] {
-  return [
-    [],
-    [{ dimension: 'provider_id', values: [c.providerIds[0]!, c.providerIds[3]!] }],
-    [{ dimension: 'payor_id', values: [c.payorIds[1]!, null] }],
-    [{ dimension: 'case_type_id', values: [null] }],
-    [{ dimension: 'service_code', values: ['98941', 'NOCHG', 'MASS60'] }],
-    [{ dimension: 'billing_type', values: ['Non-billable'] }],
-    [
-      { dimension: 'provider_id', values: [c.providerIds[1]!, c.providerIds[2]!] },
-      { dimension: 'service_code', values: ['97110', '98941', 'REPORT'] },
-      { dimension: 'payor_name', values: ['Self-pay', 'Blue Shield 1', 'Blue Shield 2'] },
-    ],
-  ];
-}
 
 interface Case {
   name: string;
