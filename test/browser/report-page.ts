@@ -248,14 +248,24 @@ export async function chartDrawn(page: Page, title: string): Promise<ChartDrawn>
  * meant (the position is read again on each try, in case the layout moved); `hoverScreenshot` saves
  * that moment under test-artifacts/. `nudge` moves the pointer off the exact point, in pixels: a line's
  * first and last points sit on the plot's edges, and an axis tooltip shows only inside the plot.
+ * The click opens the element's action menu; then `action` is chosen from it: "Show only …"
+ * ('narrow', the default) or "Show the lines behind …" ('lines'). The chosen item is returned (its
+ * accessible name says what it offered); `menuScreenshot` saves the open menu under test-artifacts/.
  */
 export async function clickChart(
   page: Page,
   title: string,
-  target: { seriesIndex?: number; value: number[]; tooltip: string; nudge?: { x: number; y: number } },
+  target: {
+    seriesIndex?: number;
+    value: number[];
+    tooltip: string;
+    nudge?: { x: number; y: number };
+    action?: 'narrow' | 'lines';
+  },
   hoverScreenshot?: string,
-): Promise<void> {
-  const { drawing } = chartOf(page, title);
+  menuScreenshot?: string,
+): Promise<{ name: string }> {
+  const { card, drawing } = chartOf(page, title);
   await drawing.scrollIntoViewIfNeeded();
   let point = { x: 0, y: 0 };
   const hover = async () => {
@@ -280,4 +290,12 @@ export async function clickChart(
   }
   if (hoverScreenshot) await page.screenshot({ path: `test-artifacts/${hoverScreenshot}` });
   await page.mouse.click(point.x, point.y);
+  const menu = card.getByRole('menu');
+  await menu.waitFor({ timeout: 10_000 });
+  if (menuScreenshot) await page.screenshot({ path: `test-artifacts/${menuScreenshot}` });
+  const item = menu.getByRole('menuitem', { name: target.action === 'lines' ? /^Show the lines behind / : /^Show only / });
+  const name = (await item.getAttribute('aria-label')) ?? (await item.innerText());
+  await item.click();
+  await menu.waitFor({ state: 'detached', timeout: 10_000 });
+  return { name };
 }

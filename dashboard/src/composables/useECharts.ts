@@ -1,5 +1,6 @@
 import { init, type ECharts, type EChartsCoreOption } from 'echarts/core';
 import { onBeforeUnmount, onMounted, ref, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue';
+import type { ChartActions, ChartMenu } from '../lib/chart-drill.js';
 
 /** What a click on a chart element reports (ECharts' event params, the fields used here). */
 export interface ChartClick {
@@ -9,6 +10,8 @@ export interface ChartClick {
   name: string;
   value: unknown;
   data: unknown;
+  /** Where the click was, in pixels from the chart element's top left corner (its action menu opens there). */
+  at: { x: number; y: number };
 }
 
 /** A chart's element carries its ECharts instance: the browser tests find where an element is drawn
@@ -41,7 +44,13 @@ export function useECharts(
     const instance = init(el.value, undefined, { renderer: 'canvas' });
     chart.value = instance;
     (el.value as ChartElement).echartsInstance = instance;
-    if (onClick) instance.on('click', (params) => onClick(params as unknown as ChartClick));
+    if (onClick)
+      instance.on('click', (params) => {
+        const event = (params as { event?: { offsetX?: number; offsetY?: number } }).event;
+        // The tooltip would cover the menu the click opens; it shows again when the pointer moves on.
+        instance.dispatchAction({ type: 'hideTip' });
+        onClick({ ...(params as unknown as Omit<ChartClick, 'at'>), at: { x: event?.offsetX ?? 0, y: event?.offsetY ?? 0 } });
+      });
     width.value = el.value.clientWidth;
     height.value = el.value.clientHeight;
     observer = new ResizeObserver(() => {
@@ -71,4 +80,31 @@ export function useECharts(
   });
 
   return { chart, width, height };
+}
+
+/**
+ * The action menu of a chart (ReportChartActions, opened by a click on an element): closed again
+ * whenever the chart is drawn anew, since the element it was about may be gone or moved.
+ */
+export function useChartMenu(option: MaybeRefOrGetter<unknown>): {
+  menu: Ref<ChartMenu | null>;
+  open(actions: ChartActions, click: ChartClick): void;
+  close(): void;
+} {
+  const menu = shallowRef<ChartMenu | null>(null);
+  watch(
+    () => toValue(option),
+    () => {
+      menu.value = null;
+    },
+  );
+  return {
+    menu,
+    open: (actions, click) => {
+      menu.value = { actions, at: click.at };
+    },
+    close: () => {
+      menu.value = null;
+    },
+  };
 }
