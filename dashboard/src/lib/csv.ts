@@ -3,6 +3,8 @@
  * = + - @, a tab or a carriage return — gets a leading apostrophe (OWASP, "CSV injection"). Figures
  * the dashboard itself formats from numbers are written as plain numbers so they stay numbers.
  */
+import { lineCsvValue } from './drill-lines.js';
+import type { LineColumn } from './drill.js';
 import type { ReportTable } from './report-table.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -37,4 +39,27 @@ export function reportCsv(title: string, filters: readonly (readonly [string, st
   for (const r of table.rows) lines.push(row(r.cells));
   lines.push(row(table.totals));
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The visit lines of a drill as CSV: a title, the header lines (the report's filters and what the lines
+ * were opened from), a blank line, the columns, every line with its exact values, then a totals line
+ * (`totals`: exact text by column id; the first column says "Total").
+ */
+export function linesCsv(
+  title: string,
+  header: readonly (readonly [string, string])[],
+  columns: readonly LineColumn[],
+  lines: readonly Record<string, unknown>[],
+  totals: Readonly<Record<string, string>>,
+): string {
+  const out: string[] = [textCell(title)];
+  for (const [label, value] of header) out.push(`${textCell(label)},${textCell(value)}`);
+  out.push('');
+  out.push(columns.map((c) => textCell(c.header)).join(','));
+  const cell = (column: LineColumn, text: string) =>
+    column.kind === 'count' || column.kind === 'money' ? numberCell(text) : textCell(text);
+  for (const line of lines) out.push(columns.map((c) => cell(c, lineCsvValue(c, line[c.member]))).join(','));
+  out.push(columns.map((c, i) => (i === 0 ? textCell('Total') : cell(c, totals[c.id] ?? ''))).join(','));
+  return `${out.join('\r\n')}\r\n`;
 }
