@@ -48,7 +48,8 @@ export function useECharts(
       instance.on('click', (params) => {
         const event = (params as { event?: { offsetX?: number; offsetY?: number } }).event;
         // The tooltip would cover the menu the click opens; it shows again when the pointer moves on.
-        instance.dispatchAction({ type: 'hideTip' });
+        // After this turn: the tooltip's own click trigger shows it once the click handlers have run.
+        setTimeout(() => instance.dispatchAction({ type: 'hideTip' }));
         onClick({ ...(params as unknown as Omit<ChartClick, 'at'>), at: { x: event?.offsetX ?? 0, y: event?.offsetY ?? 0 } });
       });
     width.value = el.value.clientWidth;
