@@ -380,3 +380,81 @@ describe('other figures', () => {
     await closePage(page);
   });
 });
+
+describe('keyboard, small screens, framed, nothing behind', () => {
+  it('opens from the keyboard, keeps the focus in the panel, gives it back on Escape; fits 360 px', async () => {
+    const page = await newPage(browser(), 360);
+    await openReport(page, BASE);
+    await settled(page);
+    const cell = page.getByRole('button', { name: /^Show the lines behind Units Billed of Total: / });
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    await expectPanelTotals(page, sums(await linesOf(RANGE)), 'drill-keyboard');
+    const inDialog = () => page.evaluate(() => !!document.activeElement?.closest('dialog'));
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      await expect(inDialog()).resolves.toBe(true);
+    }
+    await page.screenshot({ path: 'test-artifacts/drill-360.png' });
+    const box = await dialogOf(page).boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialogOf(page).count()).toBe(0);
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).resolves.toMatch(
+      /^Show the lines behind Units Billed of Total: /,
+    );
+    await closePage(page);
+  });
+
+  it('framed, tells the parent which lines were opened (no token, no patient data)', async () => {
+    const [top] = await busiest(inject('browserDatabase'), DEMO_CLINIC, RANGE, 'code');
+    const page = await newPage(browser());
+    // A parent of the server's own origin (frame-ancestors allows it), listening for the page's messages.
+    await openReport(page, '', null);
+    await page.evaluate(
+      ({ src }) => {
+        const messages: unknown[] = [];
+        (window as unknown as { messages: unknown[] }).messages = messages;
+        window.addEventListener('message', (e) => messages.push(e.data));
+        document.body.innerHTML = '';
+        const frame = document.createElement('iframe');
+        frame.src = src;
+        frame.style.width = '1200px';
+        frame.style.height = '800px';
+        document.body.append(frame);
+      },
+      { src: `${inject('dashboardUrl')}/${BASE}#token=${ownerToken()}` },
+    );
+    const frame = page.frameLocator('iframe');
+    await frame
+      .getByRole('button', { name: new RegExp(`^Show the lines behind Units Billed of ${top!.name}: `) })
+      .click({ timeout: 30_000 });
+    await expect(frame.getByRole('dialog', { name: 'Visit lines' }).count()).resolves.toBe(1);
+    const messages = () => page.evaluate(() => (window as unknown as { messages: { type?: string }[] }).messages);
+    await expect
+      .poll(async () => (await messages()).filter((m) => m.type === 'service-code-usage:drill'))
+      .toEqual([
+        {
+          type: 'service-code-usage:drill',
+          drill: {
+            figure: 'units_billed',
+            period: 'report',
+            from: RANGE.from,
+            to: RANGE.to,
+            narrow: { providers: [], payors: [], caseTypes: [], codes: [top!.name], billing: null },
+          },
+        },
+      ]);
+    await closePage(page);
+  });
+
+  it('says so when no line is behind a link’s figure', async () => {
+    const page = await newPage(browser());
+    await openReport(page, `${BASE}&drill=units_billed&drill_from=${RANGE.from}&drill_to=${RANGE.to}&drill_codes=NO-SUCH-CODE`);
+    const dialog = dialogOf(page);
+    await expect.poll(() => dialog.locator('.status-empty').textContent(), { timeout: 30_000 }).toContain('No lines.');
+    await expect(dialog.getByRole('button', { name: 'Export CSV' }).isDisabled()).resolves.toBe(true);
+    await closePage(page);
+  });
+});

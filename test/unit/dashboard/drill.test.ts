@@ -219,6 +219,15 @@ describe('the report table’s figure buttons', () => {
     await wrapper.find('button[aria-label="Show the lines behind Units Billed of Total: 1,000"]').trigger('click');
     expect(wrapper.emitted('open')).toEqual([[drillOf('units_billed', RANGE, { codes: ['97140'] })], [drillOf('units_billed', RANGE)]]);
   });
+
+  it('offer no lines behind a count of nothing ("—")', () => {
+    const empty: Table = { ...table, rows: [{ id: '97140', cells: [table.rows[0]!.cells[0]!, { text: '—', csv: '', sort: null }] }] };
+    const wrapper = mount(ReportTable, {
+      props: { table: empty, caption: 'c', sort: null, cellDrill: (row: string | null, col: string) => cellDrill(ctx, row, col) },
+    });
+    expect(wrapper.findAll('tbody td button')).toHaveLength(0);
+    expect(wrapper.findAll('tfoot td button')).toHaveLength(1);
+  });
 });
 
 describe('the lines’ CSV', () => {
