@@ -270,7 +270,7 @@ describe('a chart element’s lines', () => {
     expect(new Set(lines.map((l) => `${l.payor} · ${l.code}`))).toEqual(new Set([`${payor.name} · ${code.name}`]));
     // Insurance paid and units of the lines are SQL's, and their quotient is the cell's rate.
     const total = sums(expected);
-    expect([total['Insurance Paid'], total['Units Billed']]).toEqual([figure.insurance_paid, figure.units_billed]);
+    expect([total['Insurance Paid'], total['Units Billed']]).toEqual([money(cents(figure.insurance_paid)), figure.units_billed]);
     const perUnit = Number(cents(total['Insurance Paid']!)) / 100 / Number(total['Units Billed']);
     expect(perUnit.toFixed(2)).toBe(Number(shownValue(chosen.name)).toFixed(2));
     await closePage(page);
@@ -338,6 +338,81 @@ describe('a chart element’s lines', () => {
       expect(params.get(narrowing), narrowing).toBeNull();
     const lines = await expectPanelLines(page, expected, 'chart-drill-panel-trend.png');
     expect(lines.every((l) => l.date >= week.from && l.date <= week.to)).toBe(true);
+    await closePage(page);
+  });
+
+  it('trend compared with the previous period: a point of the dashed series opens its own week of the compared range', async () => {
+    // Sep 2026 compared with Aug 2026; the compared weeks start on Mondays from Jul 27 (clipped to Aug 1).
+    const TREND = 'Trend by date of service';
+    page = await newPage(browser());
+    await openReport(page, `${BASE}&trend=week&compare=previous`);
+    await settled(page);
+    const drawn = await chartDrawn(page, TREND);
+    expect(drawn.series).toHaveLength(2);
+    const [now, before] = [drawn.series[0]!.data as number[], drawn.series[1]!.data as number[]];
+    // The inner week whose two points lie farthest apart, so the pointer is on the dashed one only.
+    const i = [1, 2, 3].reduce((a, b) => (Math.abs(now[b]! - before[b]!) > Math.abs(now[a]! - before[a]!) ? b : a));
+    expect(Math.abs(now[i]! - before[i]!)).toBeGreaterThan(10);
+    const monday = new Date(Date.UTC(2026, 6, 27 + 7 * i));
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+    const week = { from: iso(monday), to: iso(new Date(monday.getTime() + 6 * 86_400_000)) };
+    const expected = await referenceLines(target(), { clinicId: DEMO_CLINIC, ...week });
+    const label = monday.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+
+    const chosen = await clickChart(
+      page,
+      TREND,
+      { seriesIndex: 1, value: [i, before[i]!], tooltip: `(${label})`, action: 'lines' },
+      undefined,
+      'chart-drill-menu-trend-compared.png',
+    );
+    expect(chosen.name).toMatch(new RegExp(`^Show the lines behind Units Billed of week of ${label}: `));
+    expect(shownValue(chosen.name)).toBe(sums(expected)['Units Billed']);
+    await expect.poll(() => searchOf(page).get('drill'), { timeout: 10_000 }).toBe('units_billed');
+    const params = searchOf(page);
+    expect([params.get('drill_period'), params.get('drill_from'), params.get('drill_to')]).toEqual(['comparison', week.from, week.to]);
+    const lines = await expectPanelLines(page, expected, 'chart-drill-panel-trend-compared.png');
+    expect(lines.every((l) => l.date >= week.from && l.date <= week.to)).toBe(true);
+    await closePage(page);
+  });
+
+  it('payor mix: a bar’s lines are that payor’s, adding up to its Total Billed', async () => {
+    // The chart shows Total Billed shares; the second largest payor, so the bars' order is exercised.
+    const byPayor = await referenceFigures(target(), { clinicId: DEMO_CLINIC, ...RANGE, groupBy: ['payor_id', 'payor_name'] });
+    const ranked = [...byPayor].sort((a, b) => Number(b[1].total_billed) - Number(a[1].total_billed));
+    const [key, figure] = ranked[1]!;
+    const [id, name] = key.split(' | ') as [string, string];
+    const expected = await referenceLines(target(), {
+      clinicId: DEMO_CLINIC,
+      ...RANGE,
+      filters: [{ dimension: 'payor_id', values: [id === '∅' ? null : id] }],
+    });
+
+    page = await newPage(browser());
+    await openReport(page, BASE);
+    await settled(page);
+    const drawn = await chartDrawn(page, 'Payor mix');
+    const shares = drawn.series[0]!.data as number[];
+    const second = shares.length - 2;
+    const chosen = await clickChart(
+      page,
+      'Payor mix',
+      { value: [shares[second]! / 2, second], tooltip: `${name}\n`, action: 'lines' },
+      undefined,
+      'chart-drill-menu-payor-mix.png',
+    );
+    expect(chosen.name).toMatch(new RegExp(`^Show the lines behind Total Billed of ${name}: `));
+    // SQL's decimals are canonical ("6832.5"): compared as money, with two places.
+    expect(shownValue(chosen.name)).toBe(money(cents(figure.total_billed)));
+    expect(sums(expected)['Total Billed']).toBe(money(cents(figure.total_billed)));
+    await expect.poll(() => searchOf(page).get('drill'), { timeout: 10_000 }).toBe('total_billed');
+    const params = searchOf(page);
+    expect([params.get('drill_payors'), params.get('drill_from'), params.get('drill_to')]).toEqual([
+      id === '∅' ? 'none' : id,
+      RANGE.from,
+      RANGE.to,
+    ]);
+    await expectPanelLines(page, expected, 'chart-drill-panel-payor-mix.png');
     await closePage(page);
   });
 });
