@@ -458,3 +458,29 @@ describe('keyboard, small screens, framed, nothing behind', () => {
     await closePage(page);
   });
 });
+
+describe('when the lines cannot be read', () => {
+  it('shows the error in the panel with a Retry that works once the server answers again', async () => {
+    const expected = sums(await linesOf(RANGE));
+    const page = await newPage(browser());
+    let failing = true;
+    await page.route('**/cubejs-api/v1/load**', (route) => {
+      const request = route.request();
+      const asked = decodeURIComponent(request.url()) + (request.postData() ?? '');
+      return failing && asked.includes('visit_lines')
+        ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"database unavailable"}' })
+        : route.continue();
+    });
+    await openReport(page, BASE);
+    await settled(page);
+    await page.getByRole('button', { name: /^Show the lines behind Units Billed of Total: / }).click();
+    const alert = dialogOf(page).getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.innerText()).toContain('database unavailable');
+    await page.screenshot({ path: 'test-artifacts/drill-error.png' });
+    failing = false;
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await expectPanelTotals(page, expected, 'drill-retry');
+    await closePage(page);
+  });
+});
