@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nextTick, shallowRef } from 'vue';
 import ReportChartActions from '../../../dashboard/src/components/ReportChartActions.vue';
+import { useChartMenu, type ChartClick } from '../../../dashboard/src/composables/useECharts.js';
 import {
   CHART_DRILL_FIGURE,
   linesActionName,
@@ -167,5 +169,21 @@ describe('ReportChartActions', () => {
     const wrapper = mountMenu(maturityActions({ start: '2026-09-01', label: 'Sep 2026' }, 'month', RANGE));
     expect(wrapper.findAll('[role="menuitem"]').map((i) => i.text())).toEqual(['Show only Sep 2026']);
     wrapper.unmount();
+  });
+});
+
+describe('useChartMenu', () => {
+  it('opens at the click and closes when the chart is drawn anew (its element may be gone)', async () => {
+    const option = shallowRef({ series: [1] });
+    const { menu, open, close } = useChartMenu(option);
+    const actions = topCodeActions('97140', units, RANGE);
+    open(actions, { at: { x: 12, y: 34 } } as ChartClick);
+    expect(menu.value).toEqual({ actions, at: { x: 12, y: 34 } });
+    option.value = { series: [2] };
+    await nextTick();
+    expect(menu.value).toBeNull();
+    open(actions, { at: { x: 1, y: 2 } } as ChartClick);
+    close();
+    expect(menu.value).toBeNull();
   });
 });
