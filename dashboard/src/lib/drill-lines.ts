@@ -93,9 +93,11 @@ interface NamedOption {
 }
 export type DrillOptionLists = Partial<Record<'providers' | 'payors' | 'caseTypes', readonly NamedOption[]>>;
 
+/** Names of `ids`: "…" while their list is still loading (a bare id reads like a figure), "#id" if absent from it. */
 function names(ids: readonly string[], options: readonly NamedOption[] | undefined): string[] {
-  const byId = new Map((options ?? []).map((o) => [o.id, o.label]));
-  return ids.map((id) => byId.get(id) ?? id);
+  if (!options?.length) return ids.map(() => '…');
+  const byId = new Map(options.map((o) => [o.id, o.label]));
+  return ids.map((id) => byId.get(id) ?? `#${id}`);
 }
 
 /** What a drill narrows to, in names (not ids): ["97140", "Jane Roe, DC"]; empty when nothing. */

@@ -178,6 +178,15 @@ describe('what a figure opens', () => {
     expect(drillTitle(drillOf('total_billed', RANGE), {}, fmt)).toBe(`Total Billed of the total, ${fmt.dateRange(RANGE.from, RANGE.to)}`);
   });
 
+  it('never shows a bare id as a name: "…" while a list loads, "#id" when the list lacks it', () => {
+    const drill = drillOf('total_billed', RANGE, { payors: ['7'], providers: ['12'] });
+    const period = fmt.dateRange(RANGE.from, RANGE.to);
+    expect(drillTitle(drill, {}, fmt)).toBe(`Total Billed of …, …, ${period}`);
+    expect(drillTitle(drill, { providers: [{ id: '3', label: 'Bo Diaz' }], payors: [{ id: '7', label: 'Aetna' }] }, fmt)).toBe(
+      `Total Billed of #12, Aetna, ${period}`,
+    );
+  });
+
   it('compares the report’s figure with the lines’ exactly', () => {
     expect(sameDecimal('212', '212.00')).toBe(true);
     expect(sameDecimal('0.1250', '0.125')).toBe(true);
