@@ -2,8 +2,8 @@
  * The report computed with plain SQL straight from the host tables (docs/host-database.md's definitions),
  * independent of the model and the app: what every table on screen is checked against.
  */
-import { money } from '../support/decimal.js';
-import { referenceFigures, type ReferenceDimension, type ReferenceFilter } from '../support/reference-sql.js';
+import { hundredths, money } from '../support/decimal.js';
+import { referenceFigures, referenceGroups, type ReferenceDimension, type ReferenceFilter } from '../support/reference-sql.js';
 import { mysqlRows } from '../support/sql.js';
 
 export type Group = 'code' | 'provider' | 'payor' | 'case_type' | 'billing_type';
@@ -27,51 +27,6 @@ export interface Figures {
   billed: string;
   paid: string;
 }
-
-const LABEL: Record<Group, string> = {
-  code: 'sc.code',
-  provider: `CONCAT(pr.first_name, ' ', pr.last_name,
-     CASE WHEN pr.credentials IS NULL OR TRIM(pr.credentials) = '' THEN '' ELSE CONCAT(', ', TRIM(pr.credentials)) END)`,
-  payor: "COALESCE(py.name, 'Self-pay')",
-  case_type: "COALESCE(ct.name, 'No case')",
-  billing_type: "CASE WHEN sc.billable = 1 THEN 'Billable' ELSE 'Non-billable' END",
-};
-
-function idList(column: string, ids: readonly (number | null)[] | undefined): string | null {
-  if (!ids || ids.length === 0) return null;
-  const real = ids.filter((id): id is number => id !== null);
-  const parts = [];
-  if (real.length) parts.push(`${column} IN (${real.map((id) => Number(id)).join(', ')})`);
-  if (ids.includes(null)) parts.push(`${column} IS NULL`);
-  return `(${parts.join(' OR ')})`;
-}
-
-function where(clinic: number, f: SqlFilter): { sql: string; params: unknown[] } {
-  const conditions = [`pi.clinic_id = ?`, `p.status <> 'void'`, `p.purchased_on BETWEEN ? AND ?`];
-  const params: unknown[] = [clinic, f.from, f.to];
-  for (const c of [
-    idList('COALESCE(pi.rendering_provider_id, p.provider_id)', f.providers),
-    idList('p.payor_id', f.payors),
-    idList('pc.case_type_id', f.caseTypes),
-  ]) {
-    if (c) conditions.push(c);
-  }
-  if (f.codes?.length) {
-    conditions.push(`sc.code IN (${f.codes.map(() => '?').join(', ')})`);
-    params.push(...f.codes);
-  }
-  if (f.billing) conditions.push(`sc.billable = ${f.billing === 'billable' ? 1 : 0}`);
-  return { sql: conditions.join(' AND '), params };
-}
-
-/** Every service line with its purchase and the names the filters and groupings read. */
-const ITEM_JOINS = `FROM purchase_items pi
-       JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
-       JOIN service_codes sc ON sc.id = pi.service_code_id
-       JOIN providers pr ON pr.id = COALESCE(pi.rendering_provider_id, p.provider_id)
-       LEFT JOIN payors py ON py.id = p.payor_id
-       LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id
-       LEFT JOIN case_types ct ON ct.id = pc.case_type_id`;
 
 const GROUP_DIMENSION: Record<Group, ReferenceDimension> = {
   code: 'service_code',
@@ -118,30 +73,30 @@ export async function expectedReport(
   );
 }
 
-/** One value of the data, to pick a filter from: the id and display name with the most units in the range. */
+/** One value of the data, to pick a filter from: the id and display name with the most units in the range
+ * (most first; ties by name), from the plain-SQL oracle. */
 export async function busiest(
   database: string,
   clinic: number,
   filter: SqlFilter,
   what: 'provider' | 'payor' | 'case_type' | 'code',
 ): Promise<{ id: string; name: string }[]> {
-  const w = where(clinic, filter);
-  const [id, name] = {
-    provider: ['COALESCE(pi.rendering_provider_id, p.provider_id)', LABEL.provider],
-    payor: ['p.payor_id', LABEL.payor],
-    case_type: ['pc.case_type_id', LABEL.case_type],
-    code: ['sc.code', LABEL.code],
-  }[what];
-  const rows = await mysqlRows(
-    database,
-    `SELECT CAST(${id} AS CHAR) AS id, ${name} AS name, SUM(pi.units) AS units
-       ${ITEM_JOINS}
-      WHERE ${w.sql}
-      GROUP BY 1, 2
-      ORDER BY units DESC, name`,
-    w.params,
+  const [id, name] = (
+    {
+      provider: ['provider_id', 'provider_name'],
+      payor: ['payor_id', 'payor_name'],
+      case_type: ['case_type_id', 'case_type'],
+      code: ['service_code', 'service_code'],
+    } as const
+  )[what];
+  const groups = await referenceGroups(
+    { dialect: 'mysql', location: database },
+    { clinicId: clinic, from: filter.from, to: filter.to, groupBy: [id, name], filters: referenceFilters(filter) },
   );
-  return rows.map((r) => ({ id: r.id === null ? 'none' : String(r.id), name: String(r.name) }));
+  return groups
+    .map((g) => ({ id: g.values[0], name: String(g.values[1]), units: hundredths(g.figures.units_billed) }))
+    .sort((a, b) => (a.units === b.units ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.units > b.units ? -1 : 1))
+    .map((g) => ({ id: g.id === null || g.id === undefined ? 'none' : String(g.id), name: g.name }));
 }
 
 export async function clinicTimezone(database: string, clinic: number): Promise<string> {

@@ -1,7 +1,9 @@
 /**
- * The report's figures computed straight from the host tables with plain SQL, for MySQL/MariaDB and
- * DuckDB: the independent computation every API figure is checked against. Written from the
- * definitions in docs/host-database.md, never from the model (no Cube, no model SQL, no shared helper):
+ * The one plain-SQL oracle of the tests: the counted items and every figure of the report computed
+ * straight from the host tables, for MySQL/MariaDB and DuckDB. Every test takes its expected figures
+ * (and the counted items it picks its inputs from) here; no test restates these definitions. Written
+ * from docs/host-database.md, never from the model (no Cube, no model SQL, no helper of server/ or
+ * model/ beyond the connection in ./sql.ts):
  *
  *   counted item      purchase_items whose purchase (purchases.id = purchase_id) is not 'void'
  *   Units Billed      SUM(units) over counted items
@@ -13,6 +15,17 @@
  *
  * Derived figures are computed here from those exact sums in BigInt arithmetic, rounded half away
  * from zero (the model's documented rounding).
+ *
+ * API (each function takes a ReferenceTarget, the dialect and database, and a query: the clinic, the
+ * provider role's scope, inclusive dates of service, filters, groupings):
+ *   referenceFigures              figures of each group, keyed by groupKey(values)
+ *   referenceGroups               the same groups with their values and number of counted items
+ *   wholeDatabaseFigures          figures over every clinic's counted items (seeded-data checks only)
+ *   countedItems                  the counted item rows themselves (item, visit, clinic, date, provider)
+ *   clinicsWithCountedItems       which of some clinics have counted items
+ *   countedInsuranceApplications  the insurance applications to counted items, with both dates
+ *   paymentMaturity               insurance paid by month of service and days-to-payment bucket
+ *   referenceSql                  the SQL text behind referenceFigures
  */
 import { hundredths, money } from './decimal.js';
 import { duckdbRows, mysqlRows, type Row } from './sql.js';
@@ -130,8 +143,13 @@ const FROM_COUNTED_ITEMS = `
 
 const quote = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 
-function whereSql(q: ReferenceQuery, dialect: Dialect): string {
-  const conditions = [`p.status <> 'void'`, `p.clinic_id = ${Number(q.clinicId)}`];
+/** A query's scope and filters; `clinicId: 'all'` (every clinic) only for whole-database checks of
+ * seeded data, never for a report figure, which always belongs to one clinic. */
+type Scoped = Omit<ReferenceQuery, 'groupBy' | 'clinicId'> & { clinicId: number | 'all' };
+
+function whereSql(q: Scoped, dialect: Dialect): string {
+  const conditions = [`p.status <> 'void'`];
+  if (q.clinicId !== 'all') conditions.push(`p.clinic_id = ${Number(q.clinicId)}`);
   if (q.providerId !== undefined) conditions.push(`COALESCE(pi.rendering_provider_id, p.provider_id) = ${Number(q.providerId)}`);
   if (q.from) conditions.push(`p.purchased_on >= ${quote(q.from)}`);
   if (q.to) conditions.push(`p.purchased_on <= ${quote(q.to)}`);
@@ -147,13 +165,13 @@ function whereSql(q: ReferenceQuery, dialect: Dialect): string {
 }
 
 /** The two statements: figures of the items, and insurance money of the same items. */
-export function referenceSql(q: ReferenceQuery, dialect: Dialect): { items: string; insurance: string } {
+export function referenceSql(q: Scoped & Pick<ReferenceQuery, 'groupBy'>, dialect: Dialect): { items: string; insurance: string } {
   const dims = q.groupBy.map((d, i) => `${dimensionSql(d, dialect)} AS d${i}`);
   const groupBy = q.groupBy.length ? `GROUP BY ${q.groupBy.map((_, i) => `d${i}`).join(', ')}` : '';
   const select = (measures: string) => `SELECT ${[...dims, measures].join(',\n    ')}`;
   return {
     items: `${select(
-      'SUM(pi.units) AS units_billed, COUNT(DISTINCT pi.purchase_id) AS visits_used, ' +
+      'COUNT(*) AS counted_items, SUM(pi.units) AS units_billed, COUNT(DISTINCT pi.purchase_id) AS visits_used, ' +
         'SUM(pi.billed_amount) AS total_billed, COUNT(DISTINCT p.patient_id) AS patients_seen',
     )}${FROM_COUNTED_ITEMS}
   ${whereSql(q, dialect)}
@@ -226,19 +244,44 @@ async function rowsOf(target: ReferenceTarget, sql: string): Promise<Row[]> {
   return target.dialect === 'mysql' ? mysqlRows(target.location, sql) : duckdbRows(target.location, sql);
 }
 
-/** The figures of every group of `q`, keyed by groupKey of the group's values in groupBy order. */
-export async function referenceFigures(target: ReferenceTarget, q: ReferenceQuery): Promise<Map<string, Figures>> {
+export interface ReferenceGroup {
+  /** The group's values, in groupBy order (null for an empty value). */
+  values: unknown[];
+  figures: Figures;
+  /** How many counted items the group has (not a report figure: for picking test data). */
+  countedItems: number;
+}
+
+async function groupsOf(target: ReferenceTarget, q: Scoped & Pick<ReferenceQuery, 'groupBy'>): Promise<ReferenceGroup[]> {
   const sql = referenceSql(q, target.dialect);
   const [items, insurance] = await Promise.all([rowsOf(target, sql.items), rowsOf(target, sql.insurance)]);
-  const keyOf = (row: Row) => groupKey(q.groupBy.map((_, i) => row[`d${i}`]));
-  const insuranceByKey = new Map(insurance.map((row) => [keyOf(row), row]));
-  const result = new Map<string, Figures>();
+  const valuesOf = (row: Row) => q.groupBy.map((_, i) => row[`d${i}`]);
+  const insuranceByKey = new Map(insurance.map((row) => [groupKey(valuesOf(row)), row]));
+  const result: ReferenceGroup[] = [];
   for (const row of items) {
     // A query without GROUP BY over no rows still returns one row of NULLs: no group at all.
     if (q.groupBy.length === 0 && row.units_billed === null) continue;
-    result.set(keyOf(row), figuresOf(row, insuranceByKey.get(keyOf(row))));
+    const values = valuesOf(row);
+    result.push({ values, figures: figuresOf(row, insuranceByKey.get(groupKey(values))), countedItems: Number(row.counted_items) });
   }
   return result;
+}
+
+/** Every group of `q` with its values, figures and number of counted items (in no particular order). */
+export async function referenceGroups(target: ReferenceTarget, q: ReferenceQuery): Promise<ReferenceGroup[]> {
+  return groupsOf(target, q);
+}
+
+/** The figures of every group of `q`, keyed by groupKey of the group's values in groupBy order. */
+export async function referenceFigures(target: ReferenceTarget, q: ReferenceQuery): Promise<Map<string, Figures>> {
+  return new Map((await groupsOf(target, q)).map((g) => [groupKey(g.values), g.figures]));
+}
+
+/** The figures over the counted items of every clinic in the database at once (undefined when there are
+ * none): for checking seeded data as a whole, not a report figure (the report always scopes to a clinic). */
+export async function wholeDatabaseFigures(target: ReferenceTarget): Promise<Figures | undefined> {
+  const [all] = await groupsOf(target, { clinicId: 'all', groupBy: [] });
+  return all?.figures;
 }
 
 /** Each insurance application to the counted items of `q` (its filters and scope), with the date of
@@ -252,7 +295,7 @@ export async function countedInsuranceApplications(
   ${FROM_COUNTED_ITEMS}
   JOIN payment_applications pa ON pa.purchase_item_id = pi.id
   JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
-  ${whereSql({ ...q, groupBy: [] }, target.dialect)}`;
+  ${whereSql(q, target.dialect)}`;
   const rows = await rowsOf(target, sql);
   return rows.map((r) => ({ served: String(r.served), received: String(r.received), amount: String(r.amount) }));
 }
@@ -303,7 +346,7 @@ export async function referenceLines(target: ReferenceTarget, q: Omit<ReferenceQ
                FROM payment_applications pa
                JOIN payments pm ON pm.id = pa.payment_id AND pm.source = 'insurance'
               GROUP BY pa.purchase_item_id) ins ON ins.purchase_item_id = pi.id
-  ${whereSql({ ...q, groupBy: [] }, target.dialect)}
+  ${whereSql(q, target.dialect)}
   ORDER BY pi.id`;
   const rows = await rowsOf(target, sql);
   const optional = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -327,4 +370,83 @@ export async function referenceLines(target: ReferenceTarget, q: Omit<ReferenceQ
     insurance_payments: canonicalDecimal(r.insurance_payments)!,
     last_insurance_payment_on: optional(r.last_insurance_payment_on)?.slice(0, 10) ?? null,
   }));
+}
+/** One counted item: what a test picks its inputs from (a visit, its item, a provider). */
+export interface CountedItem {
+  id: number;
+  purchaseId: number;
+  clinicId: number;
+  /** Date of service, YYYY-MM-DD. */
+  purchasedOn: string;
+  /** The rendering provider: the item's own, else the purchase's. */
+  providerId: number;
+}
+
+/** The counted items of `q` (its scope, dates and filters), in id order. */
+export async function countedItems(target: ReferenceTarget, q: Omit<ReferenceQuery, 'groupBy'>): Promise<CountedItem[]> {
+  const sql = `SELECT pi.id AS id, pi.purchase_id AS purchase_id, p.clinic_id AS clinic_id,
+         CAST(p.purchased_on AS CHAR(10)) AS purchased_on,
+         COALESCE(pi.rendering_provider_id, p.provider_id) AS provider_id
+  ${FROM_COUNTED_ITEMS}
+  ${whereSql(q, target.dialect)}
+  ORDER BY pi.id`;
+  return (await rowsOf(target, sql)).map((r) => ({
+    id: Number(r.id),
+    purchaseId: Number(r.purchase_id),
+    clinicId: Number(r.clinic_id),
+    purchasedOn: String(r.purchased_on),
+    providerId: Number(r.provider_id),
+  }));
+}
+
+/** Those of `candidates` that have at least one counted item, in id order. */
+export async function clinicsWithCountedItems(target: ReferenceTarget, candidates: readonly number[]): Promise<number[]> {
+  if (candidates.length === 0) return [];
+  const ids = candidates.map((c) => {
+    if (!Number.isSafeInteger(c)) throw new Error(`not a clinic id: ${c}`);
+    return String(c);
+  });
+  const sql = `SELECT DISTINCT p.clinic_id AS clinic_id
+  ${FROM_COUNTED_ITEMS}
+  ${whereSql({ clinicId: 'all' }, target.dialect)}
+    AND p.clinic_id IN (${ids.join(', ')})
+  ORDER BY 1`;
+  return (await rowsOf(target, sql)).map((r) => Number(r.clinic_id));
+}
+
+/** The days-to-payment buckets (docs/model.md, payment_maturity.days_to_payment): whole days from the
+ * date of service to the payment's received_on, each up to `upTo` inclusive, in sort order; money
+ * received before the visit (fewer than 0 days) is the first. */
+export const MATURITY_BUCKETS: readonly { order: number; label: string; upTo: number }[] = [
+  { order: 0, label: 'Before date of service', upTo: -1 },
+  { order: 1, label: '0-30 days', upTo: 30 },
+  { order: 2, label: '31-60 days', upTo: 60 },
+  { order: 3, label: '61-90 days', upTo: 90 },
+  { order: 4, label: '91-180 days', upTo: 180 },
+  { order: 5, label: 'Over 180 days', upTo: Infinity },
+];
+
+export interface MaturityGroup {
+  /** First day of the month of service, YYYY-MM-DD. */
+  month: string;
+  bucket: string;
+  order: number;
+  /** Insurance paid, exact hundredths. */
+  paid: bigint;
+}
+
+/** Insurance paid (counted items, insurance payments, takebacks included) by month of service and
+ * days-to-payment bucket, bucketed here from the raw dates of countedInsuranceApplications. */
+export async function paymentMaturity(target: ReferenceTarget, q: Omit<ReferenceQuery, 'groupBy'>): Promise<MaturityGroup[]> {
+  const groups = new Map<string, MaturityGroup>();
+  for (const row of await countedInsuranceApplications(target, q)) {
+    const days = (Date.parse(row.received) - Date.parse(row.served)) / 86_400_000;
+    const bucket = days < 0 ? MATURITY_BUCKETS[0]! : MATURITY_BUCKETS.find((b) => b.order > 0 && days <= b.upTo)!;
+    const month = `${row.served.slice(0, 7)}-01`;
+    const key = `${month} ${bucket.order}`;
+    const group = groups.get(key) ?? { month, bucket: bucket.label, order: bucket.order, paid: 0n };
+    group.paid += hundredths(row.amount);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }

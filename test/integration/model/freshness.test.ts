@@ -11,8 +11,14 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FRESHNESS_DATASET, TEST_INSERT_ID_BASE } from '../../support/datasets.js';
-import { generatePropertyDataset } from '../../support/property-dataset.js';
-import { referenceFigures, type Measure, type ReferenceQuery } from '../../support/reference-sql.js';
+import {
+  countedItems,
+  referenceFigures,
+  type CountedItem,
+  type Measure,
+  type ReferenceQuery,
+  type ReferenceTarget,
+} from '../../support/reference-sql.js';
 import { MYSQL } from '../../support/test-server.js';
 import { canonical, modelTargets, queryApi } from './model-client.js';
 
@@ -28,24 +34,23 @@ interface PartitionTable {
   created: string;
 }
 
-/** The visit dated closest to one year ago (never void), and one of its items. */
-function visitAYearOld(): { itemId: number; date: string } {
-  const dataset = generatePropertyDataset(FRESHNESS_DATASET);
+/** The visit dated closest to one year ago (a visit with counted items, from the plain-SQL oracle), and
+ * its first item. */
+async function visitAYearOld(reference: ReferenceTarget): Promise<{ itemId: number; date: string }> {
   const target = Date.now() - 365 * 86_400_000;
-  const counted = dataset.purchases.filter((p) => p.clinic_id === CLINIC && p.status !== 'void');
-  counted.sort((a, b) => Math.abs(Date.parse(a.purchased_on) - target) - Math.abs(Date.parse(b.purchased_on) - target));
-  for (const visit of counted) {
-    const item = dataset.purchaseItems.find((i) => i.purchase_id === visit.id);
-    if (item) return { itemId: item.id, date: visit.purchased_on };
+  const firstItems = new Map<number, CountedItem>();
+  for (const item of await countedItems(reference, { clinicId: CLINIC })) {
+    if (!firstItems.has(item.purchaseId)) firstItems.set(item.purchaseId, item);
   }
-  throw new Error('no counted visit in the freshness dataset');
+  const visits = [...firstItems.values()].sort((a, b) => a.purchaseId - b.purchaseId);
+  visits.sort((a, b) => Math.abs(Date.parse(a.purchasedOn) - target) - Math.abs(Date.parse(b.purchasedOn) - target));
+  const visit = visits[0];
+  if (!visit) throw new Error('no counted visit in the freshness dataset');
+  return { itemId: visit.id, date: visit.purchasedOn };
 }
 
 describe('MariaDB: a new payment for a year-old visit', () => {
   const target = () => modelTargets().find((t) => t.name === 'MariaDB')!;
-  const { itemId, date } = visitAYearOld();
-  const month = date.slice(0, 7);
-  const query: ReferenceQuery = { clinicId: CLINIC, from: `${month}-01`, to: date, groupBy: [] };
   const paymentId = TEST_INSERT_ID_BASE + 1;
   let db: mysql.Connection;
 
@@ -68,6 +73,9 @@ describe('MariaDB: a new payment for a year-old visit', () => {
   });
 
   it(`shows in the report within the bound, and only that month's partitions are rebuilt`, async () => {
+    const { itemId, date } = await visitAYearOld(target().reference);
+    const month = date.slice(0, 7);
+    const query: ReferenceQuery = { clinicId: CLINIC, from: `${month}-01`, to: date, groupBy: [] };
     // Every partition of every pre-aggregation exists (a fresh server builds them in its first refresh pass).
     const [[range]] = await db.query<mysql.RowDataPacket[]>(
       `SELECT PERIOD_DIFF(DATE_FORMAT(MAX(purchased_on), '%Y%m'), DATE_FORMAT(MIN(purchased_on), '%Y%m')) + 1 AS months FROM purchases`,

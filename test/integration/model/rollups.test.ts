@@ -9,14 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { PROPERTY_DATASETS } from '../../support/datasets.js';
 import { generatePropertyDataset } from '../../support/property-dataset.js';
-import { formatHundredths, hundredths } from '../../support/decimal.js';
-import {
-  canonicalDecimal,
-  countedInsuranceApplications,
-  referenceFigures,
-  type Measure,
-  type ReferenceQuery,
-} from '../../support/reference-sql.js';
+import { formatHundredths } from '../../support/decimal.js';
+import { canonicalDecimal, paymentMaturity, referenceFigures, type Measure, type ReferenceQuery } from '../../support/reference-sql.js';
 import { load, rowsOf } from '../security/client.js';
 import {
   MEASURE_FORMAT,
@@ -197,10 +191,8 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: rollups', (name) => {
   });
 });
 
-/**
- * Insurance money of counted items by month of service and days-to-payment bucket, bucketed here
- * in TypeScript from the raw dates (not by any SQL of the model).
- */
+/** Insurance money of counted items by month of service and days-to-payment bucket, from the plain-SQL
+ * oracle (bucketed there in TypeScript from the raw dates, not by any SQL of the model). */
 async function maturityReference(
   target: ModelTarget,
   clinicId: number,
@@ -208,29 +200,11 @@ async function maturityReference(
   to: string,
   payorId: string,
 ): Promise<Map<string, bigint>> {
-  const rows = await countedInsuranceApplications(target.reference, {
+  const groups = await paymentMaturity(target.reference, {
     clinicId,
     from,
     to,
     filters: [{ dimension: 'payor_id', values: [payorId, null] }],
   });
-  const result = new Map<string, bigint>();
-  for (const row of rows) {
-    const days = (Date.parse(String(row.received)) - Date.parse(String(row.served))) / 86_400_000;
-    const [order, label] =
-      days < 0
-        ? [0, 'Before date of service']
-        : days <= 30
-          ? [1, '0-30 days']
-          : days <= 60
-            ? [2, '31-60 days']
-            : days <= 90
-              ? [3, '61-90 days']
-              : days <= 180
-                ? [4, '91-180 days']
-                : [5, 'Over 180 days'];
-    const key = `${String(row.served).slice(0, 7)}-01 ${label} ${order}`;
-    result.set(key, (result.get(key) ?? 0n) + hundredths(row.amount));
-  }
-  return result;
+  return new Map(groups.map((g) => [`${g.month} ${g.bucket} ${g.order}`, g.paid]));
 }

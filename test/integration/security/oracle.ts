@@ -4,7 +4,7 @@
  */
 import { inject } from 'vitest';
 import { hundredths } from '../../support/decimal.js';
-import { referenceFigures } from '../../support/reference-sql.js';
+import { clinicsWithCountedItems, referenceFigures, referenceGroups, type ReferenceTarget } from '../../support/reference-sql.js';
 import { duckdbRows, mysqlRows, type Row } from '../../support/sql.js';
 
 export type Target = 'mysql' | 'duckdb';
@@ -34,38 +34,38 @@ const int = (n: number): string => {
   return String(n);
 };
 
+function referenceTarget(target: Target): ReferenceTarget {
+  return { dialect: target, location: target === 'mysql' ? inject('mysqlDatabase') : inject('duckdbReferencePath') };
+}
+
 /** Units, billed and visits of the counted items a scope may see, optionally within dates of service
  * (the plain-SQL oracle, test/support/reference-sql.ts). */
 export async function scopeTotals(target: Target, scope: Scope, from?: string, to?: string): Promise<Totals> {
-  const location = target === 'mysql' ? inject('mysqlDatabase') : inject('duckdbReferencePath');
-  const figures = await referenceFigures(
-    { dialect: target, location },
-    { clinicId: scope.clinicId, providerId: scope.providerId, ...(from && to ? { from, to } : {}), groupBy: [] },
-  );
+  const figures = await referenceFigures(referenceTarget(target), {
+    clinicId: scope.clinicId,
+    providerId: scope.providerId,
+    ...(from && to ? { from, to } : {}),
+    groupBy: [],
+  });
   const all = figures.get('');
   if (!all) return { units: 0n, billed: 0n, visits: 0 };
   return { units: hundredths(all.units_billed), billed: hundredths(all.total_billed), visits: Number(all.visits_used) };
 }
 
-/** Providers that rendered at least one counted item in a clinic, most items first. */
+/** Providers that rendered at least one counted item in a clinic, most items first (the plain-SQL oracle,
+ * test/support/reference-sql.ts). */
 export async function renderingProviders(target: Target, clinicId: number): Promise<number[]> {
-  const rows = await sqlRows(
-    target,
-    `SELECT COALESCE(pi.rendering_provider_id, p.provider_id) AS provider_id, COUNT(*) AS n
-     FROM purchase_items pi JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
-     WHERE p.status <> 'void' AND pi.clinic_id = ${int(clinicId)}
-     GROUP BY 1 ORDER BY 2 DESC, 1`,
-  );
-  return rows.map((r) => Number(r.provider_id));
+  const groups = await referenceGroups(referenceTarget(target), { clinicId, groupBy: ['provider_id'] });
+  return groups
+    .map((g) => ({ id: Number(g.values[0]), n: g.countedItems }))
+    .sort((a, b) => b.n - a.n || a.id - b.id)
+    .map((g) => g.id);
 }
 
-/** Clinics with counted items among the candidates (demo clinics, and the look-alike ones when loaded). */
+/** Clinics with counted items among the candidates (demo clinics, and the look-alike ones when loaded),
+ * from the plain-SQL oracle (test/support/reference-sql.ts). */
 export async function clinicsWithData(target: Target, candidates: readonly number[]): Promise<number[]> {
-  const rows = await sqlRows(
-    target,
-    `SELECT DISTINCT clinic_id FROM purchase_items WHERE clinic_id IN (${candidates.map(int).join(', ')}) ORDER BY clinic_id`,
-  );
-  return rows.map((r) => Number(r.clinic_id));
+  return clinicsWithCountedItems(referenceTarget(target), candidates);
 }
 
 /** First and last date of service in the given clinics (YYYY-MM-DD). */
