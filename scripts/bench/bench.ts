@@ -14,7 +14,7 @@ import { DEFAULT_END_DATE } from '../../server/db/seed/index.js';
 import { USAGE, UsageError, parseBenchArgs } from './args.js';
 import { SlowLog, connect, databasePid, rows } from './db.js';
 import { runLoad, type LoadFigures } from './load.js';
-import { DEFAULT_VIEW, defaultRange, pageQueries } from './queries.js';
+import { DEFAULT_VIEW, defaultRange, lastFullYear, pageQueries } from './queries.js';
 import { idleCost, newPaymentCost } from './refresh.js';
 import { writeReport } from './report.js';
 import type { BenchResults } from './results.js';
@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
         ['largest', largest],
       ];
       for (const [which, clinic] of picks)
-        suites.push(await runSuite(server, host, preDb, args.database, which, clinic, range, args.runs, log));
+        suites.push(await runSuite(server, host, preDb, args.database, which, clinic, range, args.runs, log, lastFullYear(dataEnd)));
     } finally {
       await host.end();
       await preDb.end();

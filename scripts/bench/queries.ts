@@ -3,7 +3,8 @@
  * exactly as ReportPage.vue and its charts call them: the clinic labels, the main table and its totals
  * (useReportTable), then the charts (trend, top codes by units, payor mix by billed, payment maturity,
  * payor × code heatmap); the pivot (usePivotTable, when toggled) and a drill page (a code's row clicked:
- * that code, grouped by provider).
+ * that code, grouped by provider). The drill-through (issue 9): pages of the view visit_lines and their
+ * totals, built with dashboard/src/lib/drill.ts as the drill panel calls them.
  */
 import type { Query } from '@cubejs-client/core';
 import { defaultGrain, presetRange, todayInZone, type DateRange } from '../../dashboard/src/lib/clinic-calendar.js';
@@ -20,6 +21,14 @@ import {
   trendQuery,
 } from '../../dashboard/src/lib/report-query.js';
 import { DEFAULT_STATE, type ReportState } from '../../dashboard/src/lib/report-state.js';
+import {
+  drillOf,
+  filterValuesOf,
+  linesPageQuery,
+  linesTotalsQuery,
+  reportFigureQuery,
+  type DrillSelection,
+} from '../../dashboard/src/lib/drill.js';
 
 export type QueryName =
   'clinic' | 'main' | 'totals' | 'trend' | 'topCodes' | 'payorMix' | 'maturity' | 'heatmap' | 'pivot' | 'drill' | 'drillTotals';
@@ -80,3 +89,58 @@ export function pageQueries(state: ReportState, range: DateRange, drillCode: str
 }
 
 export const DEFAULT_VIEW: ReportState = { ...DEFAULT_STATE };
+
+export type LinesQueryName =
+  | 'linesPage1'
+  | 'linesPage200'
+  | 'linesByBilled'
+  | 'linesTotals'
+  | 'linesFigure'
+  | 'codeLinesPage1'
+  | 'codeLinesPage200'
+  | 'codeLinesByBilled'
+  | 'codeLinesTotals';
+
+export const LINES_QUERY_LABELS: Record<LinesQueryName, string> = {
+  linesPage1: 'lines, page 1',
+  linesPage200: 'lines, page 200',
+  linesByBilled: 'lines, page 1 by billed desc',
+  linesTotals: 'lines totals',
+  linesFigure: 'the drilled figure (report)',
+  codeLinesPage1: 'top code: lines, page 1',
+  codeLinesPage200: 'top code: lines, page 200',
+  codeLinesByBilled: 'top code: lines, page 1 by billed desc',
+  codeLinesTotals: 'top code: lines totals',
+};
+
+export const LINES_QUERY_NAMES = Object.keys(LINES_QUERY_LABELS) as LinesQueryName[];
+
+/** The last full calendar year of the data (ending on or before `dataEnd`). */
+export function lastFullYear(dataEnd: string): DateRange {
+  const year = Number(dataEnd.slice(0, 4)) - (dataEnd.slice(5) === '12-31' ? 0 : 1);
+  return { from: `${year}-01-01`, to: `${year}-12-31` };
+}
+
+/**
+ * The drill panel's queries (dashboard/src/lib/drill.ts) for a drill of Units Billed over `range` from the
+ * default view: the whole range, and narrowed to `code` (a row of the main table clicked). Pages of 50
+ * lines: the first, page 200 (lines 9,951–10,000) and the first by Billed descending; the lines' totals.
+ */
+export function linesQueries(range: DateRange, code: string): Record<LinesQueryName, Query> {
+  const state = filterValuesOf(DEFAULT_VIEW);
+  const whole = drillOf('units_billed', range, {});
+  const narrowed = drillOf('units_billed', range, { codes: [code] });
+  const at = (drill: DrillSelection, page: number): DrillSelection => ({ ...drill, page });
+  const byBilled = (drill: DrillSelection): DrillSelection => ({ ...drill, sort: { column: 'billed_amount', direction: 'desc' } });
+  return {
+    linesPage1: linesPageQuery(state, whole),
+    linesPage200: linesPageQuery(state, at(whole, 200)),
+    linesByBilled: linesPageQuery(state, byBilled(whole)),
+    linesTotals: linesTotalsQuery(state, whole),
+    linesFigure: reportFigureQuery(state, whole)!,
+    codeLinesPage1: linesPageQuery(state, narrowed),
+    codeLinesPage200: linesPageQuery(state, at(narrowed, 200)),
+    codeLinesByBilled: linesPageQuery(state, byBilled(narrowed)),
+    codeLinesTotals: linesTotalsQuery(state, narrowed),
+  };
+}

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { BenchResults } from './results.js';
 import type { Summary } from './stats.js';
-import { QUERY_LABELS } from './queries.js';
+import { QUERY_LABELS, type QueryName } from './queries.js';
 
 const HEADER = `# Benchmarks
 
@@ -154,10 +154,43 @@ export function renderSection(r: BenchResults, why: string): string {
     );
     for (const q of suite.queries) {
       push(
-        `| ${QUERY_LABELS[q.name]} | ${q.rows} | ${pair(q.uncached)} | ${pair(q.cached)} | ${pair(q.hostSql)} | ${pair(q.preAggregationRead)} | ${ratio(q.uncached.median, q.hostSql.median)} | ${ratio(q.uncached.median, q.preAggregationRead?.median)} | ${q.usedPreAggregations.join(', ') || 'none'}${q.errors ? ` (${q.errors} errors)` : ''} |`,
+        `| ${QUERY_LABELS[q.name as QueryName]} | ${q.rows} | ${pair(q.uncached)} | ${pair(q.cached)} | ${pair(q.hostSql)} | ${pair(q.preAggregationRead)} | ${ratio(q.uncached.median, q.hostSql?.median)} | ${ratio(q.uncached.median, q.preAggregationRead?.median)} | ${q.usedPreAggregations.join(', ') || 'none'}${q.errors ? ` (${q.errors} errors)` : ''} |`,
       );
     }
     push('');
+  }
+
+  const linesSuites = r.suites.filter((x) => x.lines);
+  if (linesSuites.length > 0) {
+    push(
+      '### Drill-through (visit lines)',
+      '',
+      'A drill of Units Billed from the default view over the clinic-year, built with dashboard/src/lib/drill.ts as the drill panel asks: ' +
+        "pages of 50 lines (ordered by date of service then line, or by Billed descending), the lines' totals and the drilled figure from the report; " +
+        `whole, and narrowed to the year's top code. Milliseconds, median / p95 over ${r.args.runs} runs, as above. Target: a page of lines for a clinic-year in under 300 ms.`,
+      '',
+    );
+    const pages = linesSuites.flatMap((x) => x.lines!.queries.filter((q) => /Page|ByBilled/.test(q.name)).map((q) => ({ x, q })));
+    const worst = pages.reduce((a, b) => (b.q.uncached.p95 > a.q.uncached.p95 ? b : a), pages[0]!);
+    const v = verdict(worst.q.uncached.p95, 300, 'ms');
+    push(
+      `Worst page, uncached p95: ${ms(worst.q.uncached.p95)} ms (${worst.q.label}, ${worst.x.which} clinic): **${v.met ? 'met' : 'missed'}**: ${v.by}.`,
+      '',
+    );
+    for (const suite of linesSuites) {
+      const l = suite.lines!;
+      push(
+        `**${suite.which} clinic** ${suite.clinic.id}, ${l.range.from} … ${l.range.to}, top code ${l.code}`,
+        '',
+        '| query | rows | uncached | cached | pre-agg read | ÷ pre-agg read | pre-aggregation |',
+        '|---|---:|---:|---:|---:|---:|---|',
+      );
+      for (const q of l.queries)
+        push(
+          `| ${q.label} | ${q.rows} | ${pair(q.uncached)} | ${pair(q.cached)} | ${pair(q.preAggregationRead)} | ${ratio(q.uncached.median, q.preAggregationRead?.median)} | ${q.usedPreAggregations.join(', ') || 'none'}${q.errors ? ` (${q.errors} errors)` : ''} |`,
+        );
+      push('');
+    }
   }
 
   push('### Refresh cost on the host database', '', '| what | figure |', '|---|---|');

@@ -7,7 +7,18 @@ import type mysql from 'mysql2/promise';
 import type { DateRange } from '../../dashboard/src/lib/clinic-calendar.js';
 import { defaultGrain } from '../../dashboard/src/lib/clinic-calendar.js';
 import { hostFloorSql, preAggregationSql, timeSql } from './floors.js';
-import { DEFAULT_VIEW, pageQueries, QUERY_LABELS, type QueryName } from './queries.js';
+import type { Query } from '@cubejs-client/core';
+import { MEASURES, topCodesQuery } from '../../dashboard/src/lib/report-query.js';
+import {
+  DEFAULT_VIEW,
+  LINES_QUERY_LABELS,
+  LINES_QUERY_NAMES,
+  linesQueries,
+  pageQueries,
+  QUERY_LABELS,
+  type LinesQueryName,
+  type QueryName,
+} from './queries.js';
 import type { BenchServer } from './server.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -21,12 +32,13 @@ export interface ClinicInfo {
 }
 
 export interface QueryFigures {
-  name: QueryName;
+  name: QueryName | LinesQueryName;
   label: string;
   rows: number;
   uncached: Summary;
   cached: Summary;
-  hostSql: Summary;
+  /** Null for the drill-through's lines (no hand-written floor). */
+  hostSql: Summary | null;
   preAggregationRead: Summary | null;
   usedPreAggregations: string[];
   errors: number;
@@ -41,6 +53,8 @@ export interface ClinicSuite {
   /** The API's totals equal the host SQL's (units, visits, billed, insurance paid). */
   totalsAgree: boolean;
   totalsDetail: string;
+  /** The drill-through (issue 9): a drill of Units Billed over a clinic-year, whole and narrowed to a code. */
+  lines: { range: DateRange; code: string; queries: QueryFigures[] } | null;
 }
 
 const NAMES: QueryName[] = [
@@ -67,6 +81,8 @@ export async function runSuite(
   range: DateRange,
   runs: number,
   log: (line: string) => void,
+  /** The drill-through's clinic-year (null: not measured). */
+  linesRange: DateRange | null = null,
 ): Promise<ClinicSuite> {
   const token = server.token({ clinic_id: clinic.id, role: 'owner' });
   // The drill page opens the top code of the main table (the most units).
@@ -75,8 +91,14 @@ export async function runSuite(
   const queries = pageQueries(DEFAULT_VIEW, range, drillCode);
   const grain = defaultGrain(range);
   const out: QueryFigures[] = [];
-  for (const name of NAMES) {
-    const query = queries[name];
+  /** One query through the API uncached and cached, beside its floors (`floor` null: none). */
+  const measure = async (
+    name: QueryName | LinesQueryName,
+    label: string,
+    query: Query,
+    queryRange: DateRange,
+    floor: { sql: string; params: unknown[] } | null,
+  ): Promise<QueryFigures> => {
     const uncached: number[] = [];
     const cached: number[] = [];
     let errors = 0;
@@ -94,33 +116,50 @@ export async function runSuite(
         last = r;
       } else errors++;
     }
-    const floor = hostFloorSql(name, { database, clinicId: clinic.id, range, drillCode }, grain);
-    const hostMs: number[] = [];
-    for (let i = 0; i < runs; i++) hostMs.push((await timeSql(host, floor.sql, floor.params)).ms);
+    let hostMs: number[] | null = null;
+    if (floor) {
+      hostMs = [];
+      for (let i = 0; i < runs; i++) hostMs.push((await timeSql(host, floor.sql, floor.params)).ms);
+    }
     let preMs: number[] | null = null;
     const used = last.usedPreAggregations ?? {};
     if (Object.keys(used).length > 0) {
       const { sql, params } = await server.sql(token, query);
-      const direct = await preAggregationSql(preDb, `${database}_pre_aggregations`, sql, range);
+      const direct = await preAggregationSql(preDb, `${database}_pre_aggregations`, sql, queryRange);
       preMs = [];
       for (let i = 0; i < runs; i++) preMs.push((await timeSql(preDb, direct.sql, params)).ms);
     }
     const figures: QueryFigures = {
       name,
-      label: QUERY_LABELS[name],
+      label,
       rows: last.data.length,
       uncached: summarize(uncached),
       cached: summarize(cached),
-      hostSql: summarize(hostMs),
+      hostSql: hostMs ? summarize(hostMs) : null,
       preAggregationRead: preMs ? summarize(preMs) : null,
       usedPreAggregations: Object.keys(used).map((n) => n.split('.').pop()!),
       errors,
     };
-    out.push(figures);
     log(
       `  ${which} clinic ${clinic.id} ${name.padEnd(12)} uncached ${figures.uncached.median.toFixed(1)} ms, cached ${figures.cached.median.toFixed(1)} ms, ` +
-        `host SQL ${figures.hostSql.median.toFixed(1)} ms, pre-agg read ${figures.preAggregationRead?.median.toFixed(1) ?? 'n/a'} ms (${figures.rows} rows${errors ? `, ${errors} errors` : ''})`,
+        `host SQL ${figures.hostSql?.median.toFixed(1) ?? 'n/a'} ms, pre-agg read ${figures.preAggregationRead?.median.toFixed(1) ?? 'n/a'} ms (${figures.rows} rows${errors ? `, ${errors} errors` : ''})`,
     );
+    return figures;
+  };
+  for (const name of NAMES) {
+    const floor = hostFloorSql(name, { database, clinicId: clinic.id, range, drillCode }, grain);
+    out.push(await measure(name, QUERY_LABELS[name], queries[name], range, floor));
+  }
+
+  // The drill-through: the clinic-year's lines, whole and narrowed to the year's top code.
+  let lines: ClinicSuite['lines'] = null;
+  if (linesRange) {
+    const topOfYear = await server.load(token, topCodesQuery(DEFAULT_VIEW, linesRange, MEASURES.units));
+    const code = String(topOfYear.data[0]?.['service_code_usage.service_code'] ?? drillCode);
+    const lq = linesQueries(linesRange, code);
+    const figures: QueryFigures[] = [];
+    for (const name of LINES_QUERY_NAMES) figures.push(await measure(name, LINES_QUERY_LABELS[name], lq[name], linesRange, null));
+    lines = { range: linesRange, code, queries: figures };
   }
 
   // The figures must be the same ones: API totals against the host SQL's.
@@ -146,5 +185,6 @@ export async function runSuite(
     totalsDetail: diffs.length
       ? diffs.map(([n, a, b]) => `${n}: API ${a} vs SQL ${b}`).join('; ')
       : 'units, visits, billed and insurance paid equal',
+    lines,
   };
 }
