@@ -101,6 +101,9 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
     // never build a partition and would fail queries on partitions nobody built; queries here may build
     // a missing partition themselves (externalRefresh: false), whatever NODE_ENV says.
     scheduledRefreshTimer: false,
+    // A page of visit lines is an ungrouped query (no GROUP BY; the query guard allows it on visit_lines
+    // only, dimensions only): line_number identifies a line, not the cube's private primary key.
+    allowUngroupedWithoutPrimaryKey: true,
     // Queries always run in UTC (security/query-rewrite.ts), so rollups are built for UTC only.
     scheduledRefreshTimeZones: ['UTC'],
     orchestratorOptions: {

@@ -3,35 +3,56 @@
 // (roundedQuotient); its pre-aggregations use the per-month refresh-key query and the build range
 // (monthChangesSql, first/lastDateOfServiceSql) that insurance_applications uses too.
 import { CHANGE_LOG_SCHEMA } from './shared/deployment'; // Cube resolves './' from the model root
-import { firstDateOfServiceSql, lastDateOfServiceSql, roundedQuotient, monthChangesSql } from './shared/sql'; // Cube resolves './' from the model root
-
-/** One figure of the item's insurance applications (payments.source = 'insurance'), as a correlated
- * subquery: an index read of payment_applications by purchase_item_id per item. */
-function insuranceOfItemSql(aggregate) {
-  return `(SELECT ${aggregate}
-              FROM payment_applications pa
-              JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
-             WHERE pa.purchase_item_id = pi.id AND pa.clinic_id = pi.clinic_id
-               AND pm.source = 'insurance')`;
-}
+import {
+  billingTypeSql,
+  codeTypeSql,
+  firstDateOfServiceSql,
+  lastDateOfServiceSql,
+  monthChangesSql,
+  providerNameSql,
+  roundedQuotient,
+} from './shared/sql'; // Cube resolves './' from the model root
 
 cube(`counted_items`, {
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
-  // takebacks included, 0 when there are none; patient payments never count. insurance_payments and
-  // last_insurance_payment_on describe the same applications for the visit lines (view visit_lines). The payment's own dates
+  // takebacks included, 0 when there are none; patient payments never count. The payment's own dates
   // play no part: money counts toward the visit's date of service, however late it arrives.
+  // insurance_payments and last_insurance_payment_on describe the same applications, and the
+  // line_* columns are the item's display values (the same SQL as the dimension cubes'), both for the
+  // visit lines: a page of lines reads one table, without joins (docs/model.md, "visit_lines").
+  // The insurance figures come from one grouped join over the same months' items (one pass over
+  // their applications, on both engines), not from a correlated subquery per figure.
   // The FILTER_PARAMS on the date of service make a partition of visit_items hold its own month (and
   // narrow the scan of any query with a date range).
   sql: `
     SELECT pi.id, pi.clinic_id, pi.purchase_id AS visit_id, p.patient_id, pi.service_code_id,
            COALESCE(pi.rendering_provider_id, p.provider_id) AS provider_id,
            p.payor_id, pc.case_type_id, p.purchased_on, pi.units, pi.billed_amount,
-           ${insuranceOfItemSql('COALESCE(SUM(pa.amount), 0)')} AS insurance_paid,
-           ${insuranceOfItemSql('COUNT(DISTINCT pa.payment_id)')} AS insurance_payments,
-           ${insuranceOfItemSql('MAX(pm.received_on)')} AS last_insurance_payment_on
+           COALESCE(ins.paid, 0) AS insurance_paid,
+           COALESCE(ins.payments, 0) AS insurance_payments,
+           ins.last_received AS last_insurance_payment_on,
+           sc.code AS line_service_code, sc.description AS line_service_code_description,
+           ${codeTypeSql('sc')} AS line_code_type, ${billingTypeSql('sc')} AS line_billing_type,
+           ${providerNameSql('pr')} AS line_provider_name,
+           CASE WHEN p.payor_id IS NULL THEN 'Self-pay' ELSE py.name END AS line_payor_name,
+           CASE WHEN pc.case_type_id IS NULL THEN 'No case' ELSE ct.name END AS line_case_type
     FROM purchase_items pi
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
+    LEFT JOIN service_codes sc ON sc.id = pi.service_code_id AND sc.clinic_id = pi.clinic_id
+    LEFT JOIN providers pr ON pr.id = COALESCE(pi.rendering_provider_id, p.provider_id) AND pr.clinic_id = pi.clinic_id
+    LEFT JOIN payors py ON py.id = p.payor_id AND py.clinic_id = p.clinic_id
+    LEFT JOIN case_types ct ON ct.id = pc.case_type_id AND ct.clinic_id = pc.clinic_id
+    LEFT JOIN (
+      SELECT pa.purchase_item_id, SUM(pa.amount) AS paid, COUNT(DISTINCT pa.payment_id) AS payments,
+             MAX(pm.received_on) AS last_received
+        FROM purchases p2
+        JOIN purchase_items pi2 ON pi2.purchase_id = p2.id AND pi2.clinic_id = p2.clinic_id
+        JOIN payment_applications pa ON pa.purchase_item_id = pi2.id AND pa.clinic_id = pi2.clinic_id
+        JOIN payments pm ON pm.id = pa.payment_id AND pm.clinic_id = pa.clinic_id
+       WHERE pm.source = 'insurance' AND p2.status != 'void'
+         AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p2.purchased_on')}
+       GROUP BY pa.purchase_item_id) ins ON ins.purchase_item_id = pi.id
     WHERE p.status != 'void' AND ${FILTER_PARAMS.counted_items.date_of_service.filter('p.purchased_on')}`,
 
   title: `Counted items`,
@@ -173,6 +194,51 @@ cube(`counted_items`, {
       title: `Line`,
       description: `The item's number in the practice-management system (purchase_items.id) as text; unique per line.`,
       sql: `CAST(${CUBE}.id AS CHAR(20))`,
+      type: `string`,
+    },
+    // The item's display values as carried on it (the line_* columns of the SQL above): what
+    // visit_lines shows and filters under the names of service_code_usage's dimensions, with the same
+    // definitions (model/shared/sql.js and the CASEs of payor_name and case_type below).
+    line_service_code: {
+      title: `Service Code`,
+      description: `service_codes.code, e.g. 98941 or a clinic's own code such as MASS60.`,
+      sql: `line_service_code`,
+      type: `string`,
+    },
+    line_service_code_description: {
+      title: `Service Code Description`,
+      description: `service_codes.description.`,
+      sql: `line_service_code_description`,
+      type: `string`,
+    },
+    line_code_type: {
+      title: `Code Type`,
+      description: `CPT or Custom (service_codes.code_type: cpt or custom).`,
+      sql: `line_code_type`,
+      type: `string`,
+    },
+    line_billing_type: {
+      title: `Billing Type`,
+      description: `Billable or Non-billable (service_codes.billable: 1 or 0).`,
+      sql: `line_billing_type`,
+      type: `string`,
+    },
+    line_provider_name: {
+      title: `Provider`,
+      description: `The rendering provider as 'First Last, DC', or 'First Last' without credentials.`,
+      sql: `line_provider_name`,
+      type: `string`,
+    },
+    line_payor_name: {
+      title: `Payor`,
+      description: `payors.name of the visit's payor; "Self-pay" for a visit without one (purchases.payor_id empty).`,
+      sql: `line_payor_name`,
+      type: `string`,
+    },
+    line_case_type: {
+      title: `Case Type`,
+      description: `case_types.name of the visit's case; "No case" for a visit outside any case (purchases.patient_case_id empty).`,
+      sql: `line_case_type`,
       type: `string`,
     },
     units: {

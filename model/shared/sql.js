@@ -55,3 +55,23 @@ export function firstDateOfServiceSql(changeLogSchema) {
 export function lastDateOfServiceSql(changeLogSchema) {
   return `SELECT LAST_DAY(CAST(MAX(value) AS DATE)) FROM ${changeLogSchema}.scu_change_state WHERE name = 'last_month'`;
 }
+
+// Display values of the name tables, written once: the dimension cubes (providers, service_codes) show
+// them, and counted_items carries them on each item for the visit lines (read without joins).
+
+/** A provider as 'First Last, DC', or 'First Last' without credentials. */
+export function providerNameSql(alias) {
+  return `CONCAT(${alias}.first_name, ' ', ${alias}.last_name,
+    CASE WHEN ${alias}.credentials IS NULL OR TRIM(${alias}.credentials) = '' THEN ''
+         ELSE CONCAT(', ', TRIM(${alias}.credentials)) END)`;
+}
+
+/** CPT or Custom, from service_codes.code_type (cpt, custom). */
+export function codeTypeSql(alias) {
+  return `CASE WHEN ${alias}.code_type = 'cpt' THEN 'CPT' WHEN ${alias}.code_type = 'custom' THEN 'Custom' END`;
+}
+
+/** Billable or Non-billable, from service_codes.billable (1, 0). */
+export function billingTypeSql(alias) {
+  return `CASE WHEN ${alias}.billable = 1 THEN 'Billable' WHEN ${alias}.billable = 0 THEN 'Non-billable' END`;
+}

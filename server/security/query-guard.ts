@@ -3,14 +3,17 @@
  * WebSocket, including compare-date-range and data-blending queries) is checked here before Cube
  * touches it. A query that names anything but a visible member of a scoped public view, or that
  * Cube would answer with a 500 (huge limits, member expressions, malformed date ranges, ...), or that
- * reaches row-level data (`ungrouped`) is refused with a 400 whose message says what to change.
+ * asks for ungrouped rows of any view but visit_lines is refused with a 400 whose message says what to change.
  *
  * Row-level security itself is not here: queryRewrite (server/security/query-rewrite.ts) adds the tenant
  * filters after this check. The guard narrows what a query may say; the rewrite decides whose rows.
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import { createRequire } from 'node:module';
-import { VIEW_SCOPES } from './query-rewrite.js';
+import { VIEW_SCOPES, membersOfQuery } from './query-rewrite.js';
+
+/** The views whose rows are single lines, where an `ungrouped` query (no GROUP BY) is allowed. */
+const ROW_LEVEL_VIEWS: ReadonlySet<string> = new Set(['visit_lines']);
 
 const require = createRequire(import.meta.url);
 const { UserError, CubejsHandlerError } = require('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
@@ -288,6 +291,21 @@ export class QueryValidator {
     }
   }
 
+  /** Row-level data only where it is the point: a view of ROW_LEVEL_VIEWS, dimensions only (the lines
+   * themselves; an ungrouped measure would be a per-row expression, not a figure). Without GROUP BY a
+   * page of lines is read straight from the item partitions (docs/model.md, "visit_lines"). */
+  private ungrouped(q: Record<string, unknown>, where: string): void {
+    const outside = [...membersOfQuery(q)].filter((m) => !ROW_LEVEL_VIEWS.has(m.split('.')[0]!));
+    if (outside.length > 0) {
+      throw new QueryProblem(
+        `${where}.ungrouped is only available on ${[...ROW_LEVEL_VIEWS].join(', ')} (one row per line); '${outside[0]}' is not a member of it`,
+      );
+    }
+    if (Array.isArray(q.measures) && q.measures.length > 0) {
+      throw new QueryProblem(`${where}.ungrouped returns lines, not figures: remove the measures, or query without ungrouped`);
+    }
+  }
+
   private validateOne(query: unknown, where: string): void {
     if (!query || typeof query !== 'object' || Array.isArray(query)) {
       throw new QueryProblem(`${where} must be a JSON object such as {"measures": ["service_code_usage.units_billed"]}`);
@@ -295,8 +313,8 @@ export class QueryValidator {
     const q = query as Record<string, unknown>;
     for (const key of Object.keys(q)) {
       if (key === 'ungrouped') {
-        if (q.ungrouped === false) continue;
-        throw new QueryProblem(`${where}.ungrouped is not available: this API returns aggregated figures only`);
+        if (typeof q.ungrouped !== 'boolean') throw new QueryProblem(`${where}.ungrouped must be true or false`);
+        continue;
       }
       if (!ALLOWED_QUERY_KEYS.has(key)) {
         throw new QueryProblem(
@@ -359,6 +377,7 @@ export class QueryValidator {
       q.filters.forEach((f, i) => this.filter(f, `${where}.filters[${i}]`, 1, count));
     }
     this.order(q.order, `${where}.order`, selected);
+    if (q.ungrouped === true) this.ungrouped(q, where);
     if (q.limit !== undefined && q.limit !== null) {
       if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 0) {
         throw new QueryProblem(`${where}.limit must be a whole number of rows, got ${show(q.limit)}`);

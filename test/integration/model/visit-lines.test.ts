@@ -103,8 +103,10 @@ interface LinesQuery {
   extra?: Record<string, unknown>[];
 }
 
-function linesQuery(q: LinesQuery, offset: number, limit: number): Record<string, unknown> {
+/** Lines as the drill panel reads them: ungrouped (no GROUP BY), unless `grouped` (the same rows, as groups of one). */
+function linesQuery(q: LinesQuery, offset: number, limit: number, grouped = false): Record<string, unknown> {
   return {
+    ...(grouped ? {} : { ungrouped: true }),
     dimensions: LINE_FIELDS.map((f) => `${L}.${f}`),
     timeDimensions: [{ dimension: `${L}.date_of_service`, dateRange: [q.from ?? '2000-01-01', q.to ?? '2099-12-31'] }],
     filters: [...q.filters.map((f) => apiFilter(L, f)), ...(q.extra ?? [])],
@@ -233,7 +235,8 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: visit_lines', (targetName) =>
   it('returns every value as exact text: money with two places, counts and ids as integers, dates at midnight', async () => {
     const t = target();
     const clinic = clinicFacts()[0]!;
-    const rows = await loadOk(t, tokenFor({ clinicId: clinic.clinicId }), linesQuery({ filters: [] }, 0, 500));
+    // Grouped here (every other test reads them ungrouped, as the panel does): both give exact text.
+    const rows = await loadOk(t, tokenFor({ clinicId: clinic.clinicId }), linesQuery({ filters: [] }, 0, 500, true));
     expect(rows.length).toBeGreaterThan(100);
     for (const row of rows) {
       expect(String(row[`${L}.billed_amount`])).toMatch(/^-?\d+\.\d{2}$/);

@@ -37,7 +37,7 @@ const BAD_QUERIES: [string, unknown, RegExp][] = [
     { ...base, subqueryJoins: [{ sql: 'SELECT * FROM patients', on: '1=1', joinType: 'LEFT', alias: 'p' }] },
     /unknown property 'subqueryJoins'/,
   ],
-  ['ungrouped (row-level data)', { ...base, ungrouped: true }, /ungrouped is not available/],
+  ['ungrouped rows of the report (row-level data)', { ...base, ungrouped: true }, /ungrouped is only available on visit_lines/],
   [
     'an unknown operator',
     { ...base, filters: [{ member: m('clinic_id'), operator: 'like', values: ['1'] }] },

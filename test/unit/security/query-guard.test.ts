@@ -28,8 +28,18 @@ const META = [
     config: { name: 'counted_items', isVisible: false, measures: [member('counted_items.units_billed', 'number', false)], dimensions: [] },
   },
   { config: { name: 'unscoped_view', isVisible: true, measures: [member('unscoped_view.x', 'number')], dimensions: [] } },
+  {
+    config: {
+      name: 'visit_lines',
+      type: 'view',
+      isVisible: true,
+      measures: [member('visit_lines.line_count', 'number')],
+      dimensions: [member('visit_lines.line_number', 'string'), member('visit_lines.date_of_service', 'time')],
+      segments: [],
+    },
+  },
 ];
-const validator = new QueryValidator(catalogFromMeta(META, [V]));
+const validator = new QueryValidator(catalogFromMeta(META, [V, 'visit_lines']));
 const units = `${V}.units_billed`;
 const dos = `${V}.date_of_service`;
 
@@ -88,6 +98,17 @@ describe('QueryValidator accepts what clients send', () => {
       { measures: [units], ungrouped: false, limit: null, offset: 0, responseFormat: 'compact', timezone: 'UTC', cache: 'must-revalidate' },
     ],
     ['dimension instead of member', { measures: [units], filters: [{ dimension: `${V}.service_code`, operator: 'set' }] }],
+    [
+      'a page of visit lines (ungrouped: rows, not groups)',
+      {
+        dimensions: ['visit_lines.line_number'],
+        timeDimensions: [{ dimension: 'visit_lines.date_of_service', dateRange: ['2025-01-01', '2025-12-31'] }],
+        order: [['visit_lines.line_number', 'asc']],
+        limit: 50,
+        offset: 100,
+        ungrouped: true,
+      },
+    ],
   ])('%s', (_case, query) => {
     expect(validator.validate(query)).toEqual(typeof query === 'string' ? JSON.parse(query) : query);
   });
@@ -116,7 +137,18 @@ describe('QueryValidator refuses, saying what to change', () => {
       { measures: [units], timeDimensions: [{ dimension: dos, granularity: 'decade' }] },
       /granularity "decade" is not one of .*fiscal_year/,
     ],
-    ['ungrouped', { measures: [units], ungrouped: true }, /ungrouped is not available/],
+    [
+      'ungrouped rows of the report',
+      { measures: [units], ungrouped: true },
+      /ungrouped is only available on visit_lines .*'service_code_usage.units_billed'/,
+    ],
+    ['ungrouped figures of the lines', { measures: ['visit_lines.line_count'], ungrouped: true }, /ungrouped returns lines, not figures/],
+    [
+      'ungrouped lines filtered by another view',
+      { dimensions: ['visit_lines.line_number'], filters: [{ member: `${V}.service_code`, operator: 'set' }], ungrouped: true },
+      /only available on visit_lines/,
+    ],
+    ['ungrouped that is not a boolean', { dimensions: ['visit_lines.line_number'], ungrouped: 'yes' }, /ungrouped must be true or false/],
     ['subqueryJoins', { measures: [units], subqueryJoins: [] }, /unknown property 'subqueryJoins'/],
     ['joinHints', { measures: [units], joinHints: [['a', 'b']] }, /unknown property 'joinHints'/],
     ['maskedMembers', { measures: [units], maskedMembers: [] }, /unknown property 'maskedMembers'/],
@@ -271,6 +303,6 @@ describe('helpers', () => {
     expect([...catalog.members.keys()].sort()).toEqual(
       [`${V}.clinic_id`, dos, `${V}.provider_id`, `${V}.service_code`, `${V}.total_billed`, units].sort(),
     );
-    expect([...catalog.unscopedViews]).toEqual(['unscoped_view']);
+    expect([...catalog.unscopedViews].sort()).toEqual(['unscoped_view', 'visit_lines']);
   });
 });
