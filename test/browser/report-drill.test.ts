@@ -111,10 +111,14 @@ describe('the lines behind a table cell', () => {
     await cell.click();
     await expectPanelTotals(page, expected, 'drill-table-cell');
     const dialog = dialogOf(page);
-    await expect(dialog.locator('.drill-subject').textContent()).resolves.toBe(`Units Billed of ${top!.name}, Jul 1 – Sep 30, 2026`);
-    await expect(dialog.locator('.drill-check').textContent()).resolves.toContain(
-      `These ${Number(expected.Lines).toLocaleString('en-US')} lines add up to the Units Billed you opened: ${Number(clicked).toLocaleString('en-US')}.`,
-    );
+    await expect
+      .poll(() => dialog.locator('.drill-subject').textContent(), { timeout: 10_000 })
+      .toBe(`Units Billed of ${top!.name}, Jul 1 – Sep 30, 2026`);
+    await expect
+      .poll(() => dialog.locator('.drill-check').textContent(), { timeout: 10_000 })
+      .toContain(
+        `These ${Number(expected.Lines).toLocaleString('en-US')} lines add up to the Units Billed you opened: ${Number(clicked).toLocaleString('en-US')}.`,
+      );
     // Focus is inside the panel.
     await expect(page.evaluate(() => !!document.activeElement?.closest('dialog'))).resolves.toBe(true);
     const params = searchOf(page);
@@ -131,9 +135,9 @@ describe('the lines behind a table cell', () => {
     const again = await newPage(browser());
     await again.goto(`${url.split('#')[0]}#token=${ownerToken()}`);
     await expectPanelTotals(again, expected, 'drill-reopened');
-    await expect(dialogOf(again).locator('.drill-subject').textContent()).resolves.toBe(
-      `Units Billed of ${top!.name}, Jul 1 – Sep 30, 2026`,
-    );
+    await expect
+      .poll(() => dialogOf(again).locator('.drill-subject').textContent(), { timeout: 10_000 })
+      .toBe(`Units Billed of ${top!.name}, Jul 1 – Sep 30, 2026`);
     await closePage(again);
 
     // Escape closes it and takes the drill out of the address; Back opens it again.
@@ -323,9 +327,9 @@ describe('other figures', () => {
     await settled(page);
     await page.getByRole('button', { name: new RegExp(`^Show the lines behind Δ Total Billed of ${top!.name}: `) }).click();
     await expectPanelTotals(page, sums(before), 'drill-compared');
-    await expect(dialogOf(page).locator('.drill-subject').textContent()).resolves.toBe(
-      `Total Billed of ${top!.name}, Apr 1 – Jun 30, 2026 (compared period)`,
-    );
+    await expect
+      .poll(() => dialogOf(page).locator('.drill-subject').textContent(), { timeout: 10_000 })
+      .toBe(`Total Billed of ${top!.name}, Apr 1 – Jun 30, 2026 (compared period)`);
     const params = searchOf(page);
     expect([params.get('drill_period'), params.get('drill_from'), params.get('drill_to')]).toEqual([
       'comparison',
@@ -339,9 +343,11 @@ describe('other figures', () => {
     const all = await linesOf(PREVIOUS);
     await page.getByRole('button', { name: /^Show the lines behind Insurance Paid of the previous period: / }).click();
     await expectPanelTotals(page, sums(all), 'drill-summary-previous');
-    await expect(dialogOf(page).locator('.drill-check').textContent()).resolves.toContain(
-      `add up to the Insurance Paid you opened: ${Number(sums(all)['Insurance Paid']).toLocaleString('en-US', { style: 'currency', currency: 'USD' })}.`,
-    );
+    await expect
+      .poll(() => dialogOf(page).locator('.drill-check').textContent(), { timeout: 10_000 })
+      .toContain(
+        `add up to the Insurance Paid you opened: ${Number(sums(all)['Insurance Paid']).toLocaleString('en-US', { style: 'currency', currency: 'USD' })}.`,
+      );
     await closePage(page);
   });
 
@@ -361,9 +367,9 @@ describe('other figures', () => {
       })
       .click();
     await expectPanelTotals(page, sums(lines), 'drill-pivot');
-    await expect(dialogOf(page).locator('.drill-subject').textContent()).resolves.toBe(
-      `Units Billed of ${code!.name}, ${provider!.name}, Jul 1 – Sep 30, 2026`,
-    );
+    await expect
+      .poll(() => dialogOf(page).locator('.drill-subject').textContent(), { timeout: 10_000 })
+      .toBe(`Units Billed of ${code!.name}, ${provider!.name}, Jul 1 – Sep 30, 2026`);
     await page.screenshot({ path: 'test-artifacts/drill-pivot.png' });
 
     // Patients Seen: the lines show no patient, so only their own totals are given.
@@ -376,7 +382,9 @@ describe('other figures', () => {
       })
       .click();
     await expectPanelTotals(page, sums(providerLines), 'drill-patients');
-    await expect(dialogOf(page).locator('.drill-check').textContent()).resolves.toContain('The lines show no patient');
+    await expect
+      .poll(() => dialogOf(page).locator('.drill-check').textContent(), { timeout: 10_000 })
+      .toContain('The lines show no patient');
     await closePage(page);
   });
 });
