@@ -16,6 +16,13 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../server/config.js';
 import { connect, rows } from './db.js';
 import { summarize } from './stats.js';
+// @ts-expect-error the model's shared helpers are plain JS without types
+import * as sharedSql from '../../model/shared/sql.js';
+// @ts-expect-error the model's shared helpers are plain JS without types
+import * as deployment from '../../model/shared/deployment.js';
+
+/** What the model files import (the current working tree's model/shared/*.js): the SQL helpers. */
+const SHARED: Record<string, unknown> = { ...sharedSql, ...deployment };
 
 const MODEL_FILE = 'model/cubes/counted_items.js';
 
@@ -27,22 +34,25 @@ const MODEL_FILE = 'model/cubes/counted_items.js';
 export function cubeSqlOf(source: string): (from: string, to: string) => string {
   const start = source.indexOf('cube(`counted_items`');
   if (start < 0) throw new Error('no cube(`counted_items`) in the model file');
-  const helpers = source
-    .slice(0, start)
-    .split('\n')
-    .filter((l) => !/^\s*import\s/.test(l))
-    .join('\n');
+  // Import statements (single- or multi-line) are dropped; what they import from model/shared/sql.js
+  // and model/shared/deployment.js is passed in (SHARED).
+  const helpers = source.slice(0, start).replace(/^\s*import\s[\s\S]*?from\s+['"][^'"]+['"];?/gm, '');
   const sqlStart = source.indexOf('sql: `', start);
   const sqlEnd = source.indexOf('`,\n', sqlStart + 6);
   if (sqlStart < 0 || sqlEnd < 0) throw new Error("no sql: `…` in the cube's definition");
   const template = source.slice(sqlStart + 5, sqlEnd + 1);
-  const render = new Function('FILTER_PARAMS', `${helpers}\nreturn ${template};`) as (fp: unknown) => string;
+  const names = Object.keys(SHARED);
+  const render = new Function('FILTER_PARAMS', ...names, `${helpers}\nreturn ${template};`) as (
+    fp: unknown,
+    ...shared: unknown[]
+  ) => string;
+  const values = names.map((n) => SHARED[n]);
   return (from, to) =>
     render({
       counted_items: {
         date_of_service: { filter: (column: string) => `${column} >= '${from}' AND ${column} <= '${to}'` },
       },
-    });
+    }, ...values);
 }
 
 function gitShow(rev: string): string {
