@@ -48,11 +48,14 @@ export function cubeSqlOf(source: string): (from: string, to: string) => string 
   ) => string;
   const values = names.map((n) => SHARED[n]);
   return (from, to) =>
-    render({
-      counted_items: {
-        date_of_service: { filter: (column: string) => `${column} >= '${from}' AND ${column} <= '${to}'` },
+    render(
+      {
+        counted_items: {
+          date_of_service: { filter: (column: string) => `${column} >= '${from}' AND ${column} <= '${to}'` },
+        },
       },
-    }, ...values);
+      ...values,
+    );
 }
 
 function gitShow(rev: string): string {

@@ -82,7 +82,10 @@ export default async function setup(project: TestProject) {
   try {
     buildDashboardIfStale();
     // SCU_TEST_BROWSER_DB: a name of its own, so that two runs on one MariaDB do not share a database.
-    databases = await prepareTestDatabases({ mysqlDatabase: process.env.SCU_TEST_BROWSER_DB ?? 'scu_browser', duckdbPath: path.join(dir, 'browser.duckdb') });
+    databases = await prepareTestDatabases({
+      mysqlDatabase: process.env.SCU_TEST_BROWSER_DB ?? 'scu_browser',
+      duckdbPath: path.join(dir, 'browser.duckdb'),
+    });
     await insertHostileClinic(databases.mysqlDatabase);
     app = await startTestServer({ type: 'mysql', database: databases.mysqlDatabase });
     browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -40,4 +40,3 @@ export function filterCombinations(c: ClinicFacts): ReferenceFilter[][] {
     ],
   ];
 }
-

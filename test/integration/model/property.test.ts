@@ -9,12 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../../server/db/seed/random.js';
 import { PROPERTY_DATASETS } from '../../support/datasets.js';
 import { clinicFacts, filterCombinations } from '../../support/property-cases.js';
-import {
-  MEASURES,
-  referenceFigures,
-  type ReferenceDimension,
-  type ReferenceQuery,
-} from '../../support/reference-sql.js';
+import { MEASURES, referenceFigures, type ReferenceDimension, type ReferenceQuery } from '../../support/reference-sql.js';
 import { MEASURE_FORMAT, canonical, modelTargets, queryApi } from './model-client.js';
 
 const DIMENSIONS: ReferenceDimension[] = [
