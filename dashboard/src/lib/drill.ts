@@ -10,8 +10,12 @@
  */
 import type { Filter, Query } from '@cubejs-client/core';
 import { isIsoDate } from './clinic-calendar.js';
+import { readFilterParams, writeFilterParams } from './filter-params.js';
 import { reportFilters, type ReportFilterValues } from './report-query.js';
-import type { BillingFilter, ReportState, SortDirection } from './report-state.js';
+import type { ReportState, SortDirection } from './report-state.js';
+
+/** The narrowing's filters in the URL: the report's parameter names under this prefix (drill_codes, …). */
+const DRILL_PREFIX = 'drill_';
 
 export const LINES_VIEW = 'visit_lines';
 const line = (name: string): string => `${LINES_VIEW}.${name}`;
@@ -124,22 +128,6 @@ export function drillOf(
   return { figure, period, from: range.from, to: range.to, narrow: { ...NO_NARROWING, ...narrow }, sort: null, page: 1 };
 }
 
-const ID = /^(?:[1-9]\d{0,18}|none)$/;
-const BILLING: readonly BillingFilter[] = ['billable', 'non-billable'];
-
-function list(params: URLSearchParams, name: string, valid: (v: string) => boolean): string[] {
-  const raw = params.get(name);
-  if (!raw) return [];
-  return [
-    ...new Set(
-      raw
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v !== '' && valid(v)),
-    ),
-  ];
-}
-
 /** Reads the open drill from a query string; null when none is open or it is not valid. */
 export function parseDrill(params: URLSearchParams): DrillSelection | null {
   const figure = params.get('drill');
@@ -150,19 +138,12 @@ export function parseDrill(params: URLSearchParams): DrillSelection | null {
   const sortMatch = /^([a-z_]+):(asc|desc)$/.exec(params.get('drill_sort') ?? '');
   const sortColumn = sortMatch && LINE_COLUMNS.some((c) => c.id === sortMatch[1]) ? sortMatch[1]! : null;
   const page = Number(params.get('drill_page') ?? '1');
-  const billing = params.get('drill_billing');
   return {
     figure: figure as DrillFigure,
     period: params.get('drill_period') === 'comparison' ? 'comparison' : 'report',
     from,
     to,
-    narrow: {
-      providers: list(params, 'drill_providers', (v) => ID.test(v)),
-      payors: list(params, 'drill_payors', (v) => ID.test(v)),
-      caseTypes: list(params, 'drill_case_types', (v) => ID.test(v)),
-      codes: list(params, 'drill_codes', (v) => v.length <= 40),
-      billing: billing && (BILLING as readonly string[]).includes(billing) ? (billing as BillingFilter) : null,
-    },
+    narrow: readFilterParams(params, DRILL_PREFIX),
     sort: sortColumn ? { column: sortColumn, direction: sortMatch![2] as SortDirection } : null,
     page: Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1,
   };
@@ -175,12 +156,7 @@ export function writeDrill(params: URLSearchParams, drill: DrillSelection | null
   if (drill.period === 'comparison') params.set('drill_period', 'comparison');
   params.set('drill_from', drill.from);
   params.set('drill_to', drill.to);
-  const { narrow } = drill;
-  if (narrow.providers.length) params.set('drill_providers', narrow.providers.join(','));
-  if (narrow.payors.length) params.set('drill_payors', narrow.payors.join(','));
-  if (narrow.caseTypes.length) params.set('drill_case_types', narrow.caseTypes.join(','));
-  if (narrow.codes.length) params.set('drill_codes', narrow.codes.join(','));
-  if (narrow.billing) params.set('drill_billing', narrow.billing);
+  writeFilterParams(params, drill.narrow, DRILL_PREFIX);
   if (drill.sort) params.set('drill_sort', `${drill.sort.column}:${drill.sort.direction}`);
   if (drill.page > 1) params.set('drill_page', String(drill.page));
 }

@@ -5,12 +5,12 @@
  */
 import { isIsoDate, type ComparisonMode } from './clinic-calendar.js';
 import { parseDrill, writeDrill, type DrillSelection } from './drill.js';
+import { oneOf, readFilterParams, writeFilterParams, type BillingFilter } from './filter-params.js';
 
 export const GROUPS = ['code', 'provider', 'payor', 'case_type', 'billing_type'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 
-const BILLING_TYPES = ['billable', 'non-billable'] as const;
-export type BillingFilter = (typeof BILLING_TYPES)[number];
+export type { BillingFilter } from './filter-params.js';
 
 export type TrendGrain = 'week' | 'month';
 export type SortDirection = 'asc' | 'desc';
@@ -55,22 +55,6 @@ export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
   drill: null,
 });
 
-const ID = /^(?:[1-9]\d{0,18}|none)$/;
-
-function list(params: URLSearchParams, name: string, valid: (v: string) => boolean): string[] {
-  const raw = params.get(name);
-  if (!raw) return [];
-  const values = raw
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '' && valid(v));
-  return [...new Set(values)];
-}
-
-function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
-  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
-}
-
 /** Reads the state from a query string; anything invalid falls back to its default. */
 export function parseReportState(search: string): ReportState {
   const params = new URLSearchParams(search);
@@ -86,11 +70,7 @@ export function parseReportState(search: string): ReportState {
   return {
     from,
     to,
-    providers: list(params, 'providers', (v) => ID.test(v)),
-    payors: list(params, 'payors', (v) => ID.test(v)),
-    caseTypes: list(params, 'case_types', (v) => ID.test(v)),
-    codes: list(params, 'codes', (v) => v.length <= 40),
-    billing: oneOf(params.get('billing'), BILLING_TYPES),
+    ...readFilterParams(params),
     group: oneOf(params.get('group'), GROUPS) ?? 'code',
     compare: oneOf(params.get('compare'), ['previous', 'last_year'] as const),
     trend: oneOf(params.get('trend'), ['week', 'month'] as const),
@@ -107,11 +87,7 @@ export function serializeReportState(state: ReportState): string {
     params.set('from', state.from);
     params.set('to', state.to);
   }
-  if (state.providers.length) params.set('providers', state.providers.join(','));
-  if (state.payors.length) params.set('payors', state.payors.join(','));
-  if (state.caseTypes.length) params.set('case_types', state.caseTypes.join(','));
-  if (state.codes.length) params.set('codes', state.codes.join(','));
-  if (state.billing) params.set('billing', state.billing);
+  writeFilterParams(params, state);
   if (state.group !== 'code') params.set('group', state.group);
   if (state.compare) params.set('compare', state.compare);
   if (state.trend) params.set('trend', state.trend);
