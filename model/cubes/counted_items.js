@@ -5,10 +5,12 @@
 import { CHANGE_LOG_SCHEMA } from './shared/deployment'; // Cube resolves './' from the model root
 import {
   billingTypeSql,
+  caseTypeNameSql,
   codeTypeSql,
   firstDateOfServiceSql,
   lastDateOfServiceSql,
   monthChangesSql,
+  payorNameSql,
   providerNameSql,
   roundedQuotient,
 } from './shared/sql'; // Cube resolves './' from the model root
@@ -34,8 +36,8 @@ cube(`counted_items`, {
            sc.code AS line_service_code, sc.description AS line_service_code_description,
            ${codeTypeSql('sc')} AS line_code_type, ${billingTypeSql('sc')} AS line_billing_type,
            ${providerNameSql('pr')} AS line_provider_name,
-           CASE WHEN p.payor_id IS NULL THEN 'Self-pay' ELSE py.name END AS line_payor_name,
-           CASE WHEN pc.case_type_id IS NULL THEN 'No case' ELSE ct.name END AS line_case_type
+           ${payorNameSql('p.payor_id', 'py.name')} AS line_payor_name,
+           ${caseTypeNameSql('pc.case_type_id', 'ct.name')} AS line_case_type
     FROM purchase_items pi
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
@@ -173,13 +175,13 @@ cube(`counted_items`, {
     payor_name: {
       title: `Payor`,
       description: `payors.name of the visit's payor; "Self-pay" for a visit without one (purchases.payor_id empty).`,
-      sql: `CASE WHEN ${CUBE}.payor_id IS NULL THEN 'Self-pay' ELSE ${payors.name} END`,
+      sql: `${payorNameSql(`${CUBE}.payor_id`, payors.name)}`,
       type: `string`,
     },
     case_type: {
       title: `Case Type`,
       description: `case_types.name of the visit's case; "No case" for a visit outside any case (purchases.patient_case_id empty).`,
-      sql: `CASE WHEN ${CUBE}.case_type_id IS NULL THEN 'No case' ELSE ${case_types.name} END`,
+      sql: `${caseTypeNameSql(`${CUBE}.case_type_id`, case_types.name)}`,
       type: `string`,
     },
     // The line-level members of the view visit_lines (docs/contract.md, "Drill-through contract"):
@@ -198,7 +200,7 @@ cube(`counted_items`, {
     },
     // The item's display values as carried on it (the line_* columns of the SQL above): what
     // visit_lines shows and filters under the names of service_code_usage's dimensions, with the same
-    // definitions (model/shared/sql.js and the CASEs of payor_name and case_type below).
+    // definitions (model/shared/sql.js, as payor_name and case_type below use them).
     line_service_code: {
       title: `Service Code`,
       description: `service_codes.code, e.g. 98941 or a clinic's own code such as MASS60.`,

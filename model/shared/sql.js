@@ -1,5 +1,6 @@
-// SQL shared by the three JavaScript cubes: counted_items (roundedQuotient, monthChangesSql, the build
-// range), insurance_applications (monthChangesSql, the build range) and clinics (tableFingerprint).
+// SQL shared by the five JavaScript cubes: counted_items (roundedQuotient, monthChangesSql, the build
+// range, every display value below), insurance_applications (monthChangesSql, the build range), clinics
+// (tableFingerprint), providers (providerNameSql) and service_codes (codeTypeSql, billingTypeSql).
 // YAML cubes cannot import it. Plain SQL that reads the same on MySQL/MariaDB and DuckDB.
 
 /**
@@ -74,4 +75,14 @@ export function codeTypeSql(alias) {
 /** Billable or Non-billable, from service_codes.billable (1, 0). */
 export function billingTypeSql(alias) {
   return `CASE WHEN ${alias}.billable = 1 THEN 'Billable' WHEN ${alias}.billable = 0 THEN 'Non-billable' END`;
+}
+
+/** A visit's payor name, "Self-pay" when it has no payor (purchases.payor_id empty). */
+export function payorNameSql(payorId, name) {
+  return `CASE WHEN ${payorId} IS NULL THEN 'Self-pay' ELSE ${name} END`;
+}
+
+/** A visit's case type name, "No case" when it is outside any case. */
+export function caseTypeNameSql(caseTypeId, name) {
+  return `CASE WHEN ${caseTypeId} IS NULL THEN 'No case' ELSE ${name} END`;
 }
