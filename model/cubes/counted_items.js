@@ -89,15 +89,15 @@ cube(`counted_items`, {
       // A column of the materialized SQL, not a member: the table holds the SQL's own columns.
       indexes: { by_clinic: { columns: ['clinic_id', 'purchased_on'] } },
     },
-    // Every figure that adds up (units, billed, insurance and their ratios) for any grouping, filter
-    // and week/month trend of the report: by each dimension the view offers, for every clinic. Tenant
+    // Every figure that adds up (units, billed, insurance and their ratios, and the number of lines,
+    // which the drill panel pages by month with) for any grouping, filter and week/month trend of the report: by each dimension the view offers, for every clinic. Tenant
     // filters (clinic_id, provider_id) are columns here and are applied on top by queryRewrite.
     // Day granularity only: Cube 1.7.43 also answers a range that is not whole months from a
     // month-granularity rollup, with the whole months (measured: 8586 units instead of 8964).
     usage_by_day: {
       type: `rollup`,
       external: false,
-      measures: [units_billed, total_billed, insurance_paid],
+      measures: [units_billed, total_billed, insurance_paid, line_count],
       dimensions: [
         clinic_id,
         provider_id,
