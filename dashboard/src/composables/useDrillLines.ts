@@ -1,17 +1,22 @@
-import { computed, toValue, type ComputedRef, type MaybeRefOrGetter, type Ref } from 'vue';
+import { computed, toValue, type ComputedRef, type MaybeRefOrGetter } from 'vue';
+import type { Query } from '@cubejs-client/core';
 import {
   EXPORT_BATCH,
   LINE_MEASURE,
   LINE_TOTALS,
+  LINES_PAGE_SIZE,
   linesBatchQuery,
   linesPageQuery,
   linesTotalsQuery,
+  linesWindowQuery,
   reportFigureQuery,
   type DrillSelection,
+  type LinesWindow,
 } from '../lib/drill.js';
+import { firstMonthWindow, inDateOrder, linesWindow, monthLinesOf, monthLinesQuery, totalLines } from '../lib/drill-months.js';
 import type { ReportFilterValues } from '../lib/report-query.js';
 import { useCubeClient } from './useCubeApi.js';
-import { useCubeQuery } from './useCubeQuery.js';
+import { useCubeQuery, type CubeQueryState } from './useCubeQuery.js';
 
 type RawRow = Record<string, unknown>;
 
@@ -33,30 +38,67 @@ export interface DrillLines {
   /** One page of lines (raw API rows, members as keys). */
   rows: ComputedRef<RawRow[] | null>;
   totals: ComputedRef<LineTotals | null>;
+  /** How many lines the drill has: the lines' own count, or the months' counts until it comes. */
+  lineCount: ComputedRef<bigint | null>;
   /** The drilled figure restated over the lines (undefined: it cannot be, e.g. Patients Seen). */
   restated: ComputedRef<unknown>;
   /** The drilled figure as the report computes it (undefined: the drill is of the lines themselves). */
   reported: ComputedRef<unknown>;
   isLoading: ComputedRef<boolean>;
   /** True while the page shown is not yet the one asked for (a newer page or order is loading). */
-  pageLoading: Ref<boolean>;
+  pageLoading: ComputedRef<boolean>;
   error: ComputedRef<Error | null>;
   refetch(): void;
   /** Every line of the drill, in its order, read in batches of EXPORT_BATCH (never all at once). */
   readAll(): Promise<RawRow[]>;
 }
 
-/** The data of the drill panel: a page of lines, the lines' totals and the report's figure beside them. */
+/** The rows `state` holds for `query` itself; null while it loads (never an earlier query's rows). */
+function rowsFor(state: CubeQueryState, query: Query | null): RawRow[] | null {
+  if (!query || !state.resultSet.value || JSON.stringify(state.resultQuery.value) !== JSON.stringify(query)) return null;
+  return state.resultSet.value.rawData() as RawRow[];
+}
+
+/**
+ * The data of the drill panel: a page of lines, the lines' totals and the report's figure beside them.
+ * In date order a page reads only the months it spans (lib/drill-months.ts): page 1 asks for the first
+ * month at once, beside the months' line counts; any other page waits for the counts. When the counts
+ * fail, or do not add up to the lines' own count, pages read the whole range (exact, slower).
+ */
 export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
   const client = useCubeClient();
-  const page = useCubeQuery(() => {
+  const monthsQuery = computed(() => {
     const i = toValue(input);
-    return linesPageQuery(i.filters, i.drill);
+    return inDateOrder(i.drill) ? monthLinesQuery(i.filters, i.drill) : null;
   });
-  const totalsQuery = useCubeQuery(() => {
+  const months = useCubeQuery(monthsQuery);
+  const totalsOfLines = computed(() => {
     const i = toValue(input);
     return linesTotalsQuery(i.filters, i.drill);
   });
+  const totalsQuery = useCubeQuery(totalsOfLines);
+  const counts = computed(() => {
+    const rows = rowsFor(months, monthsQuery.value);
+    return rows ? monthLinesOf(rows) : null;
+  });
+  const [count, visits, units, billed, paid] = LINE_TOTALS;
+  /** Null: read the whole range; 'wait': the counts are needed and not here yet. */
+  const window = computed<LinesWindow | 'wait' | null>(() => {
+    const { drill } = toValue(input);
+    if (!inDateOrder(drill) || months.error.value) return null;
+    const monthCounts = counts.value;
+    if (!monthCounts) return drill.page === 1 ? firstMonthWindow(drill) : 'wait';
+    const own = rowsFor(totalsQuery, totalsOfLines.value)?.[0]?.[count];
+    if (own !== undefined && Number(own ?? 0) !== totalLines(monthCounts)) return null;
+    return linesWindow(drill, monthCounts, (drill.page - 1) * LINES_PAGE_SIZE, LINES_PAGE_SIZE);
+  });
+  const pageQuery = computed(() => {
+    const { filters, drill } = toValue(input);
+    const w = window.value;
+    if (w === 'wait') return null;
+    return w ? linesWindowQuery(filters, drill, w) : linesPageQuery(filters, drill);
+  });
+  const page = useCubeQuery(pageQuery);
   const figureQuery = useCubeQuery(() => {
     const i = toValue(input);
     return reportFigureQuery(i.filters, i.drill);
@@ -64,7 +106,6 @@ export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
 
   const first = (q: typeof page): RawRow | null => (q.resultSet.value?.rawData()[0] as RawRow | undefined) ?? null;
   const totalsRow = computed(() => first(totalsQuery));
-  const [count, visits, units, billed, paid] = LINE_TOTALS;
   const totals = computed<LineTotals | null>(() => {
     const row = totalsRow.value;
     if (!row) return null;
@@ -87,8 +128,22 @@ export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
     const row = first(figureQuery);
     return row ? (row[`service_code_usage.${drill.figure}`] ?? null) : undefined;
   });
-  const rows = computed(() => (page.resultSet.value ? (page.resultSet.value.rawData() as RawRow[]) : null));
-  const isLoading = computed(() => page.isLoading.value || totalsQuery.isLoading.value || figureQuery.isLoading.value);
+  const rows = computed(() => {
+    const result = page.resultSet.value ? (page.resultSet.value.rawData() as RawRow[]) : null;
+    // Page 1 read from the first month before the counts came: a page only if that month filled it.
+    const { drill } = toValue(input);
+    const w = window.value;
+    const provisional = counts.value === null && w !== null && w !== 'wait' && (w.from !== drill.from || w.to !== drill.to);
+    return result && provisional && result.length < LINES_PAGE_SIZE ? null : result;
+  });
+  const lineCount = computed(() => {
+    const own = totals.value?.lines;
+    if (own !== undefined) return own;
+    return counts.value ? BigInt(totalLines(counts.value)) : null;
+  });
+  const isLoading = computed(
+    () => page.isLoading.value || months.isLoading.value || totalsQuery.isLoading.value || figureQuery.isLoading.value,
+  );
   const error = computed(() => page.error.value ?? totalsQuery.error.value ?? figureQuery.error.value);
 
   async function readAll(): Promise<RawRow[]> {
@@ -104,12 +159,14 @@ export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
   return {
     rows,
     totals,
+    lineCount,
     restated,
     reported,
     isLoading,
-    pageLoading: page.isLoading,
+    pageLoading: computed(() => page.isLoading.value || pageQuery.value === null || rows.value === null),
     error,
     refetch() {
+      months.refetch();
       page.refetch();
       totalsQuery.refetch();
       figureQuery.refetch();

@@ -171,6 +171,14 @@ function dateRange(drill: DrillSelection): { dimension: string; dateRange: [stri
   return { dimension: line('date_of_service'), dateRange: [drill.from, drill.to] };
 }
 
+/** The part of a drill's dates one query of lines reads, and which of those lines it returns. */
+export interface LinesWindow {
+  from: string;
+  to: string;
+  offset: number;
+  limit: number;
+}
+
 /** One page of lines, ordered by the chosen column and then by line (server-side limit/offset). */
 export function linesPageQuery(state: ReportFilterValues, drill: DrillSelection, pageSize = LINES_PAGE_SIZE): Query {
   return linesBatchQuery(state, drill, (drill.page - 1) * pageSize, pageSize);
@@ -178,16 +186,21 @@ export function linesPageQuery(state: ReportFilterValues, drill: DrillSelection,
 
 /** Lines from `offset`, at most `limit` of them, in the drill's order (the export reads them in batches). */
 export function linesBatchQuery(state: ReportFilterValues, drill: DrillSelection, offset: number, limit: number): Query {
+  return linesWindowQuery(state, drill, { from: drill.from, to: drill.to, offset, limit });
+}
+
+/** The lines of `window` in the drill's order: the whole range, or the months a page spans (drill-months.ts). */
+export function linesWindowQuery(state: ReportFilterValues, drill: DrillSelection, window: LinesWindow): Query {
   const sorted = drill.sort ? LINE_COLUMNS.find((c) => c.id === drill.sort!.column) : undefined;
   const order: [string, SortDirection][] = sorted ? [[sorted.member, drill.sort!.direction]] : [[line('date_of_service'), 'asc']];
   if (order[0]![0] !== TIE_BREAK) order.push([TIE_BREAK, 'asc']);
   return {
     dimensions: LINE_COLUMNS.map((c) => c.member),
-    timeDimensions: [dateRange(drill)],
+    timeDimensions: [{ dimension: line('date_of_service'), dateRange: [window.from, window.to] }],
     filters: drillFilters(state, drill, LINES_VIEW),
     order,
-    limit,
-    offset,
+    limit: window.limit,
+    offset: window.offset,
     // Lines, not groups: without GROUP BY the database sorts the clinic-year's items and returns one
     // page; grouping by every column cost 4× as much at 10 M items (BENCHMARKS.md, "Drill-through").
     ungrouped: true,

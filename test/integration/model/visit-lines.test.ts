@@ -19,8 +19,12 @@ import {
   type ReferenceLine,
   type ReferenceQuery,
 } from '../../support/reference-sql.js';
+import { drillOf, linesBatchQuery, linesWindowQuery, NO_NARROWING, type DrillSelection } from '../../../dashboard/src/lib/drill.js';
+import { linesWindow, monthLinesOf, monthLinesQuery, totalLines } from '../../../dashboard/src/lib/drill-months.js';
+import type { ReportFilterValues } from '../../../dashboard/src/lib/report-query.js';
+import { NONE_ID } from '../../../dashboard/src/lib/report-state.js';
 import { load, request, rowsOf } from '../security/client.js';
-import { apiFilter, apiQuery, groupValue, modelTargets, tokenFor, type ModelTarget } from './model-client.js';
+import { apiFilter, apiQuery, groupValue, modelTargets, tokenFor, usedPreAggregationsOf, type ModelTarget } from './model-client.js';
 
 const L = 'visit_lines';
 const LINE_FIELDS = [
@@ -269,6 +273,57 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: visit_lines', (targetName) =>
     for (let i = 1; i < paged.length; i++) {
       const [a, b] = [hundredths(paged[i - 1]!.billed_amount), hundredths(paged[i]!.billed_amount)];
       expect(a > b || (a === b && BigInt(paged[i - 1]!.line_number) < BigInt(paged[i]!.line_number))).toBe(true);
+    }
+  });
+
+  it('pages month by month exactly as over the whole range, both ways, with the months counted by the rollup', async () => {
+    const t = target();
+    const [first, second] = clinicFacts();
+    const range = { from: '2024-11-17', to: '2025-08-09' };
+    const cases: { clinicId: number; providerId?: number; narrow: Partial<ReportFilterValues>; reference: ReferenceFilter[] }[] = [
+      { clinicId: second!.clinicId, narrow: {}, reference: [] },
+      {
+        clinicId: second!.clinicId,
+        narrow: { codes: ['97110', '98941'] },
+        reference: [{ dimension: 'service_code', values: ['97110', '98941'] }],
+      },
+      {
+        clinicId: first!.clinicId,
+        providerId: Number(first!.providerIds[0]),
+        narrow: { payors: [first!.payorIds[1]!, NONE_ID] },
+        reference: [{ dimension: 'payor_id', values: [first!.payorIds[1]!, null] }],
+      },
+    ];
+    for (const c of cases) {
+      const token = tokenFor({ clinicId: c.clinicId, providerId: c.providerId });
+      const label = JSON.stringify(c.narrow) + (c.providerId ? ` provider ${c.providerId}` : '');
+      const drill = drillOf('lines', range, c.narrow);
+      const reply = await load(t.url, token, monthLinesQuery(NO_NARROWING, drill));
+      expect(reply.status, label).toBe(200);
+      expect(usedPreAggregationsOf(reply), label).toEqual([expect.stringMatching(/counted_items_usage_by_day$/)]);
+      const counts = monthLinesOf(rowsOf(reply));
+      const expected = await referenceLines(t.reference, {
+        clinicId: c.clinicId,
+        providerId: c.providerId,
+        ...range,
+        filters: c.reference,
+      });
+      expect(totalLines(counts), label).toBe(expected.length);
+      expect(expected.length, label).toBeGreaterThan(12);
+      for (const direction of ['asc', 'desc'] as const) {
+        const ordered: DrillSelection = { ...drill, sort: { column: 'date_of_service', direction } };
+        // Pages small enough that a page spans two or more months here.
+        const size = expected.length > 100 ? 23 : 4;
+        for (const offset of [0, size, Math.floor(expected.length / 2), expected.length - 5, expected.length + 3]) {
+          const [byMonth, whole] = await Promise.all([
+            loadOk(t, token, linesWindowQuery(NO_NARROWING, ordered, linesWindow(ordered, counts, offset, size))),
+            loadOk(t, token, linesBatchQuery(NO_NARROWING, ordered, offset, size)),
+          ]);
+          const numbers = (rows: Record<string, unknown>[]) => rows.map((r) => r[`${L}.line_number`]);
+          expect(numbers(byMonth), `${label} ${direction} from ${offset}`).toEqual(numbers(whole));
+          expect(byMonth.length, `${label} ${direction} from ${offset}`).toBe(Math.max(0, Math.min(size, expected.length - offset)));
+        }
+      }
     }
   });
 
