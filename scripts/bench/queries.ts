@@ -4,7 +4,9 @@
  * (useReportTable), then the charts (trend, top codes by units, payor mix by billed, payment maturity,
  * payor × code heatmap); the pivot (usePivotTable, when toggled) and a drill page (a code's row clicked:
  * that code, grouped by provider). The drill-through (issue 9): pages of the view visit_lines and their
- * totals, built with dashboard/src/lib/drill.ts as the drill panel calls them.
+ * totals, built with dashboard/src/lib/drill.ts as the drill panel calls them (the whole range; and the
+ * months' line counts and page 1 from the first month, as it opens a drill in date order, drill-months.ts;
+ * pages month by month against the whole range: scripts/bench/drill-pages.ts).
  */
 import type { Query } from '@cubejs-client/core';
 import { defaultGrain, presetRange, todayInZone, type DateRange } from '../../dashboard/src/lib/clinic-calendar.js';
@@ -26,9 +28,11 @@ import {
   filterValuesOf,
   linesPageQuery,
   linesTotalsQuery,
+  linesWindowQuery,
   reportFigureQuery,
   type DrillSelection,
 } from '../../dashboard/src/lib/drill.js';
+import { firstMonthWindow, monthLinesQuery } from '../../dashboard/src/lib/drill-months.js';
 
 export type QueryName =
   'clinic' | 'main' | 'totals' | 'trend' | 'topCodes' | 'payorMix' | 'maturity' | 'heatmap' | 'pivot' | 'drill' | 'drillTotals';
@@ -91,6 +95,8 @@ export function pageQueries(state: ReportState, range: DateRange, drillCode: str
 export const DEFAULT_VIEW: ReportState = { ...DEFAULT_STATE };
 
 export type LinesQueryName =
+  | 'linesMonths'
+  | 'linesFirstMonth'
   | 'linesPage1'
   | 'linesPage200'
   | 'linesByBilled'
@@ -102,13 +108,15 @@ export type LinesQueryName =
   | 'codeLinesTotals';
 
 export const LINES_QUERY_LABELS: Record<LinesQueryName, string> = {
-  linesPage1: 'lines, page 1',
-  linesPage200: 'lines, page 200',
+  linesMonths: 'lines: the months’ counts (rollup)',
+  linesFirstMonth: 'lines, page 1 from its first month',
+  linesPage1: 'lines, page 1 (whole range)',
+  linesPage200: 'lines, page 200 (whole range)',
   linesByBilled: 'lines, page 1 by billed desc',
   linesTotals: 'lines totals',
   linesFigure: 'the drilled figure (report)',
-  codeLinesPage1: 'top code: lines, page 1',
-  codeLinesPage200: 'top code: lines, page 200',
+  codeLinesPage1: 'top code: lines, page 1 (whole range)',
+  codeLinesPage200: 'top code: lines, page 200 (whole range)',
   codeLinesByBilled: 'top code: lines, page 1 by billed desc',
   codeLinesTotals: 'top code: lines totals',
 };
@@ -133,6 +141,8 @@ export function linesQueries(range: DateRange, code: string): Record<LinesQueryN
   const at = (drill: DrillSelection, page: number): DrillSelection => ({ ...drill, page });
   const byBilled = (drill: DrillSelection): DrillSelection => ({ ...drill, sort: { column: 'billed_amount', direction: 'desc' } });
   return {
+    linesMonths: monthLinesQuery(state, whole),
+    linesFirstMonth: linesWindowQuery(state, whole, firstMonthWindow(whole)),
     linesPage1: linesPageQuery(state, whole),
     linesPage200: linesPageQuery(state, at(whole, 200)),
     linesByBilled: linesPageQuery(state, byBilled(whole)),

@@ -150,7 +150,8 @@ export class BenchServer {
     const deadline = start + (options.timeoutMs ?? REQUEST_TIMEOUT_MS);
     // Uncached: the request's own `cache: "no-cache"` (Cube 1.7.43 has no `renewQuery`; a `cache` inside
     // the query is not honoured on this server, the request-level one is: bench.ts checks it in the slow log).
-    const body = JSON.stringify(options.noCache ? { query, cache: 'no-cache' } : { query });
+    // `queryType: 'multi'` as @cubejs-client/core sends it: a compareDateRange query needs it.
+    const body = JSON.stringify(options.noCache ? { query, queryType: 'multi', cache: 'no-cache' } : { query, queryType: 'multi' });
     let retries = 0;
     for (;;) {
       let status = 0;
@@ -175,13 +176,15 @@ export class BenchServer {
       }
       if (status !== 200 || json.error)
         return { ok: false, status, ms: since(start), retries, data: [], error: String(json.error ?? `HTTP ${status}`) };
-      const result = (json.results as Record<string, unknown>[] | undefined)?.[0] ?? json;
+      // A compareDateRange query answers one result per range: its rows are all of theirs.
+      const results = (json.results as Record<string, unknown>[] | undefined) ?? [json];
+      const result = results[0]!;
       return {
         ok: true,
         status,
         ms: since(start),
         retries,
-        data: (result.data as Record<string, unknown>[]) ?? [],
+        data: results.flatMap((r) => (r.data as Record<string, unknown>[]) ?? []),
         lastRefreshTime: result.lastRefreshTime as string | undefined,
         usedPreAggregations: result.usedPreAggregations as LoadResult['usedPreAggregations'],
       };

@@ -53,10 +53,11 @@ export interface DrillLines {
   readAll(): Promise<RawRow[]>;
 }
 
-/** The rows `state` holds for `query` itself; null while it loads (never an earlier query's rows). */
+/** The rows `state` holds for `query` itself, of every range it compares; null while it loads (never
+ * an earlier query's rows). */
 function rowsFor(state: CubeQueryState, query: Query | null): RawRow[] | null {
   if (!query || !state.resultSet.value || JSON.stringify(state.resultQuery.value) !== JSON.stringify(query)) return null;
-  return state.resultSet.value.rawData() as RawRow[];
+  return state.resultSet.value.decompose().flatMap((part) => part.rawData() as RawRow[]);
 }
 
 /**

@@ -27,21 +27,37 @@ export function inDateOrder(drill: DrillSelection): boolean {
   return drill.sort === null || drill.sort.column === 'date_of_service';
 }
 
-/** The number of lines in each month of the drill's range, as the report's rollup counts them. */
+/** Ranges one compareDateRange may hold (the server's query guard: queries per request). */
+export const MAX_COMPARED_MONTHS = 12;
+
+/**
+ * The number of lines in each month of the drill's range, as the report's rollup counts them: one
+ * range per month (`compareDateRange`), so that each month's count reads that month's partition alone.
+ * One query grouped by month would read the partitions as one union, and take as long as a page over
+ * the whole range (measured at 10 M items: 364 ms against ~100 ms for the largest clinic-year).
+ * Over more than 12 months, grouped by month all the same.
+ */
 export function monthLinesQuery(state: ReportFilterValues, drill: DrillSelection): Query {
+  const months = monthsInOrder({ ...drill, sort: null });
+  const dimension = `${REPORT_VIEW}.date_of_service`;
   return {
     measures: [MONTH_LINES_MEMBER],
-    timeDimensions: [{ dimension: `${REPORT_VIEW}.date_of_service`, granularity: 'month', dateRange: [drill.from, drill.to] }],
+    timeDimensions: [
+      months.length <= MAX_COMPARED_MONTHS
+        ? { dimension, compareDateRange: months.map((m): [string, string] => [m.from, m.to]) }
+        : { dimension, granularity: 'month', dateRange: [drill.from, drill.to] },
+    ],
     filters: drillFilters(state, drill, REPORT_VIEW),
   };
 }
 
-/** The counts out of monthLinesQuery's rows; months with no lines are absent from the rows, so zero. */
+/** The counts out of monthLinesQuery's rows (of every range); months with no lines count zero. */
 export function monthLinesOf(rows: readonly Record<string, unknown>[]): MonthLines {
   const counts = new Map<string, number>();
   for (const row of rows) {
-    const month = String(row[MONTH_MEMBER] ?? '').slice(0, 10);
-    counts.set(month, Number(row[MONTH_LINES_MEMBER] ?? 0));
+    // Grouped: the month's first day; compared: the range ("2026-01-15T00:00:00.000 - 2026-01-31T…").
+    const when = String(row[MONTH_MEMBER] ?? row.compareDateRange ?? '');
+    counts.set(`${when.slice(0, 7)}-01`, Number(row[MONTH_LINES_MEMBER] ?? 0));
   }
   return counts;
 }

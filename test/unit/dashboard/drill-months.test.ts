@@ -76,18 +76,45 @@ describe('the months a page of lines spans', () => {
     }
   });
 
-  it('asks the rollup for the lines per month under the drill’s filters', () => {
+  it('asks the rollup for the lines of each month, one range per month, under the drill’s filters', () => {
     const drill = drillOf('units_billed', RANGE, { codes: ['97110'] });
-    expect(monthLinesQuery({ ...NO_FILTERS, payors: ['none'] }, drill)).toEqual({
+    expect(monthLinesQuery({ ...NO_FILTERS, payors: ['none'] }, desc(drill))).toEqual({
       measures: ['service_code_usage.line_count'],
-      timeDimensions: [{ dimension: 'service_code_usage.date_of_service', granularity: 'month', dateRange: ['2026-01-15', '2026-04-20'] }],
+      timeDimensions: [
+        {
+          dimension: 'service_code_usage.date_of_service',
+          compareDateRange: [
+            ['2026-01-15', '2026-01-31'],
+            ['2026-02-01', '2026-02-28'],
+            ['2026-03-01', '2026-03-31'],
+            ['2026-04-01', '2026-04-20'],
+          ],
+        },
+      ],
       filters: [
         { member: 'service_code_usage.payor_id', operator: 'notSet' },
         { member: 'service_code_usage.service_code', operator: 'equals', values: ['97110'] },
       ],
     });
+    // Past the ranges one request may compare: grouped by month.
+    const long = drillOf('lines', { from: '2024-12-31', to: '2025-12-01' });
+    expect(monthLinesQuery(NO_FILTERS, long).timeDimensions).toEqual([
+      { dimension: 'service_code_usage.date_of_service', granularity: 'month', dateRange: ['2024-12-31', '2025-12-01'] },
+    ]);
     expect(firstMonthWindow(drill)).toEqual({ from: '2026-01-15', to: '2026-01-31', offset: 0, limit: LINES_PAGE_SIZE });
     expect(firstMonthWindow(desc(drill))).toEqual({ from: '2026-04-01', to: '2026-04-20', offset: 0, limit: LINES_PAGE_SIZE });
+  });
+
+  it('reads the counts from compared ranges and from months alike; a month without lines counts zero', () => {
+    const compared = monthLinesOf([
+      { compareDateRange: '2026-01-15T00:00:00.000 - 2026-01-31T23:59:59.999', [MONTH_LINES_MEMBER]: '30' },
+      { compareDateRange: '2026-02-01T00:00:00.000 - 2026-02-28T23:59:59.999', [MONTH_LINES_MEMBER]: null },
+    ]);
+    expect([...compared]).toEqual([
+      ['2026-01-01', 30],
+      ['2026-02-01', 0],
+    ]);
+    expect([...monthLinesOf(monthRows([['2026-03-01', 12]]))]).toEqual([['2026-03-01', 12]]);
   });
 });
 
@@ -97,7 +124,13 @@ function pendingClient() {
   const client = {
     load: (query: Query) =>
       new Promise((resolve) => {
-        sent.push({ query, answer: (rows) => resolve({ rawData: () => rows }) });
+        sent.push({
+          query,
+          answer: (rows) => {
+            const result = { rawData: () => rows };
+            resolve({ ...result, decompose: () => [result] });
+          },
+        });
       }),
     meta: () => Promise.reject(new Error('unused')),
   } as unknown as CubeClient;
