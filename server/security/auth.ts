@@ -21,8 +21,27 @@ export interface SecurityContext {
   role: Role;
   /** Set exactly when role is `provider`: that provider sees only the items they rendered. */
   provider_id?: number;
+  /** Optional scope claims (docs/security.md, "Scope claims"): each narrows every view that has the
+   * dimension to these ids; absent, the claim does not narrow. Validated, de-duplicated and sorted. */
+  provider_ids?: number[];
+  /** `'none'` (NO_ID) stands for self-pay (no payor). */
+  payor_ids?: ScopeId[];
+  /** `'none'` (NO_ID) stands for items without a case. */
+  case_type_ids?: ScopeId[];
   exp: number;
 }
+
+/** In `payor_ids` and `case_type_ids`, the id of "no payor" (self-pay) / "no case": the dashboard's
+ * NONE_ID (dashboard/src/lib/report-state.ts), so a scope reads like the report's URL. */
+export const NO_ID = 'none';
+export type ScopeId = number | typeof NO_ID;
+
+/** Most ids a scope claim may list: a scope longer than this is better served by another clinic token. */
+export const MAX_SCOPE_IDS = 500;
+
+/** The scope claims, in the order they are validated and documented. */
+export const SCOPE_CLAIMS = ['provider_ids', 'payor_ids', 'case_type_ids'] as const;
+export type ScopeClaim = (typeof SCOPE_CLAIMS)[number];
 
 export class AuthError extends CubejsHandlerError {
   constructor(message: string) {
@@ -37,6 +56,36 @@ function positiveId(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
   if (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
   return undefined;
+}
+
+/**
+ * A scope claim: absent (undefined), or a non-empty array of at most MAX_SCOPE_IDS positive integer ids
+ * (numbers, or strings of digits as clinic_id accepts), plus NO_ID where `allowNone` (payors, case
+ * types: provider is never empty on a counted item). Anything else (null, a scalar, an empty array, a
+ * 0, a fraction, a JSON null inside) is refused: a malformed scope must never read as "no scope".
+ */
+function scopeIds(claims: Record<string, unknown>, name: ScopeClaim, allowNone: boolean): ScopeId[] | undefined {
+  if (!(name in claims) || claims[name] === undefined) return undefined;
+  const value = claims[name];
+  const what = `${name} must be a non-empty array of at most ${MAX_SCOPE_IDS} positive integer ids${allowNone ? ` (or "${NO_ID}")` : ''}`;
+  if (!Array.isArray(value)) throw new AuthError(`Invalid token: ${what}, got ${JSON.stringify(value)?.slice(0, 60) ?? 'nothing'}`);
+  if (value.length === 0) throw new AuthError(`Invalid token: ${what}, got an empty array (leave the claim out for no scope)`);
+  if (value.length > MAX_SCOPE_IDS) throw new AuthError(`Invalid token: ${what}, got ${value.length} ids`);
+  const ids = new Set<ScopeId>();
+  for (const [i, item] of value.entries()) {
+    if (allowNone && item === NO_ID) {
+      ids.add(NO_ID);
+      continue;
+    }
+    const id = positiveId(item);
+    if (id === undefined) {
+      const hint = item === null && allowNone ? ` (write "${NO_ID}" for ${name === 'payor_ids' ? 'self-pay' : 'no case'})` : '';
+      throw new AuthError(`Invalid token: ${what}; ${name}[${i}] is ${JSON.stringify(item)?.slice(0, 60) ?? 'nothing'}${hint}`);
+    }
+    ids.add(id);
+  }
+  // Sorted (ids ascending, NO_ID last): equal scopes give equal SQL parameters, so they share the cache.
+  return [...ids].sort((a, b) => (a === NO_ID ? 1 : b === NO_ID ? -1 : a - b));
 }
 
 /** Validates the claims of an already verified token; throws AuthError naming what is wrong. */
@@ -62,6 +111,20 @@ export function securityContextFromClaims(claims: unknown): SecurityContext {
     }
     context.provider_id = providerId;
   }
+  const providerIds = scopeIds(c, 'provider_ids', false) as number[] | undefined;
+  if (providerIds) {
+    // A provider token already sees only its own items: a list naming anyone else is a minting mistake.
+    if (role === 'provider' && (providerIds.length !== 1 || providerIds[0] !== context.provider_id)) {
+      throw new AuthError(
+        `Invalid token: with role provider, provider_ids may only be [provider_id] ([${context.provider_id}]), got ${JSON.stringify(c.provider_ids)}`,
+      );
+    }
+    context.provider_ids = providerIds;
+  }
+  const payorIds = scopeIds(c, 'payor_ids', true);
+  if (payorIds) context.payor_ids = payorIds;
+  const caseTypeIds = scopeIds(c, 'case_type_ids', true);
+  if (caseTypeIds) context.case_type_ids = caseTypeIds;
   return context;
 }
 

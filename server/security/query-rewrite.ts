@@ -8,23 +8,39 @@
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import { createRequire } from 'node:module';
-import { AuthError, ROLES, assertTokenCurrent, type SecurityContext } from './auth.js';
+import { AuthError, NO_ID, ROLES, SCOPE_CLAIMS, assertTokenCurrent, type ScopeId, type SecurityContext } from './auth.js';
 
 const { UserError } = createRequire(import.meta.url)('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
 
+/**
+ * Which member of a view each part of the token's scope filters. Every key is required: adding a view
+ * means deciding, for each claim, the member that carries it or `null` (the view has no such
+ * dimension, so the claim cannot apply and has nothing to leak: `clinic` is the clinic's own labels,
+ * which every token of the clinic may read whatever its provider, payor or case-type scope).
+ */
 interface ViewScope {
   /** Member holding the clinic id; always filtered to the token's clinic. */
   clinic: string;
-  /** Member holding the rendering provider; filtered for the `provider` role. Absent: the view holds
-   * no per-item data (clinic metadata), which every role of the clinic may read. */
-  provider?: string;
+  /** Member holding the rendering provider: filtered for the `provider` role and by `provider_ids`. */
+  provider: string | null;
+  /** Member holding the visit's payor (empty for self-pay): filtered by `payor_ids`. */
+  payor: string | null;
+  /** Member holding the visit's case type (empty without a case): filtered by `case_type_ids`. */
+  caseType: string | null;
 }
 
+const itemScope = (view: string): ViewScope => ({
+  clinic: `${view}.clinic_id`,
+  provider: `${view}.provider_id`,
+  payor: `${view}.payor_id`,
+  caseType: `${view}.case_type_id`,
+});
+
 export const VIEW_SCOPES: Readonly<Record<string, ViewScope>> = {
-  service_code_usage: { clinic: 'service_code_usage.clinic_id', provider: 'service_code_usage.provider_id' },
-  payment_maturity: { clinic: 'payment_maturity.clinic_id', provider: 'payment_maturity.provider_id' },
-  visit_lines: { clinic: 'visit_lines.clinic_id', provider: 'visit_lines.provider_id' },
-  clinic: { clinic: 'clinic.clinic_id' },
+  service_code_usage: itemScope('service_code_usage'),
+  payment_maturity: itemScope('payment_maturity'),
+  visit_lines: itemScope('visit_lines'),
+  clinic: { clinic: 'clinic.clinic_id', provider: null, payor: null, caseType: null },
 };
 
 type Query = Record<string, unknown> & { filters?: unknown[] };
@@ -65,7 +81,31 @@ function scopeFilters(view: string, security: SecurityContext): unknown[] {
   if (security.role === 'provider' && scope.provider) {
     filters.push({ member: scope.provider, operator: 'equals', values: [String(security.provider_id)] });
   }
+  if (security.provider_ids && scope.provider) filters.push(idsFilter(scope.provider, security.provider_ids));
+  if (security.payor_ids && scope.payor) filters.push(idsFilter(scope.payor, security.payor_ids));
+  if (security.case_type_ids && scope.caseType) filters.push(idsFilter(scope.caseType, security.case_type_ids));
   return filters;
+}
+
+/** One top-level filter: the member is one of the ids, or empty when the list holds NO_ID
+ * (`IN (…) OR IS NULL`, an `or` group that is itself ANDed with the rest). */
+export function idsFilter(member: string, ids: readonly ScopeId[]): unknown {
+  const values = ids.filter((id) => id !== NO_ID).map(String);
+  const equals = { member, operator: 'equals', values };
+  if (!ids.includes(NO_ID)) return equals;
+  const notSet = { member, operator: 'notSet' };
+  return values.length === 0 ? notSet : { or: [equals, notSet] };
+}
+
+/** The scope claims of a context are what auth.ts made of them; anything else means a path we did not expect. */
+function assertScopeClaims(security: SecurityContext): void {
+  for (const claim of SCOPE_CLAIMS) {
+    const ids = security[claim] as unknown;
+    if (ids === undefined) continue;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => id === NO_ID || (Number.isSafeInteger(id) && (id as number) > 0))) {
+      throw new AuthError(`Invalid token: ${claim} is not a list of ids`);
+    }
+  }
 }
 
 /** Cube's `queryRewrite` option. Throws to deny (403 without a valid context, 400 for a bad query). */
@@ -78,6 +118,7 @@ export function scopeQuery<Q extends Query>(query: Q, context: { securityContext
   if (security.role === 'provider' && typeof security.provider_id !== 'number') {
     throw new AuthError('Invalid token: provider_id is required when role is provider');
   }
+  assertScopeClaims(security);
   // A WebSocket subscription outlives its token otherwise: re-check the expiry on every query.
   assertTokenCurrent(security);
   const views = viewsOfQuery(query);

@@ -3,12 +3,16 @@
  * docs/contract.md ("Auth") fixes. The portal's backend does the same in its own code (README, "Minting tokens").
  */
 import jwt from 'jsonwebtoken';
-import { securityContextFromClaims, type Role } from './auth.js';
+import { securityContextFromClaims, type Role, type ScopeId } from './auth.js';
 
 export interface TokenClaims {
   clinic_id: number;
   role: Role;
   provider_id?: number;
+  /** Optional scope claims (docs/security.md, "Scope claims"). */
+  provider_ids?: number[];
+  payor_ids?: ScopeId[];
+  case_type_ids?: ScopeId[];
 }
 
 /** Signs a token valid for `ttlSeconds`; the claims are validated first, so a bad token is never minted. */

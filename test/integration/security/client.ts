@@ -6,6 +6,7 @@
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { mintToken } from '../../../server/security/tokens.js';
+import type { Scope } from './oracle.js';
 
 export const V = 'service_code_usage';
 
@@ -92,6 +93,22 @@ export function ownerToken(secret: string, clinicId: number, ttlSeconds = 600): 
 
 export function providerToken(secret: string, clinicId: number, providerId: number, ttlSeconds = 600): string {
   return mintToken(secret, { clinic_id: clinicId, role: 'provider', provider_id: providerId }, ttlSeconds);
+}
+
+/** A token for a scope: a provider's when it names one, else `role` (owner by default), with the scope
+ * claims it lists (docs/security.md, "Scope claims"). */
+export function scopeToken(secret: string, scope: Scope, role: 'owner' | 'billing' = 'owner', ttlSeconds = 600): string {
+  return mintToken(
+    secret,
+    {
+      clinic_id: scope.clinicId,
+      ...(scope.providerId === undefined ? { role } : { role: 'provider', provider_id: scope.providerId }),
+      ...(scope.providerIds ? { provider_ids: scope.providerIds } : {}),
+      ...(scope.payorIds ? { payor_ids: scope.payorIds } : {}),
+      ...(scope.caseTypeIds ? { case_type_ids: scope.caseTypeIds } : {}),
+    },
+    ttlSeconds,
+  );
 }
 
 /** Signs arbitrary claims (no validation): for tokens the server must refuse. */

@@ -4,7 +4,14 @@
  */
 import { inject } from 'vitest';
 import { hundredths } from '../../support/decimal.js';
-import { clinicsWithCountedItems, referenceFigures, referenceGroups, type ReferenceTarget } from '../../support/reference-sql.js';
+import {
+  clinicsWithCountedItems,
+  referenceFigures,
+  referenceGroups,
+  type ReferenceFilter,
+  type ReferenceQuery,
+  type ReferenceTarget,
+} from '../../support/reference-sql.js';
 import { duckdbRows, mysqlRows, type Row } from '../../support/sql.js';
 
 export type Target = 'mysql' | 'duckdb';
@@ -21,6 +28,21 @@ export function sqlRows(target: Target, sql: string): Promise<Row[]> {
 export interface Scope {
   clinicId: number;
   providerId?: number;
+  /** The token's scope claims (docs/security.md, "Scope claims"); 'none' is self-pay / no case. */
+  providerIds?: number[];
+  payorIds?: (number | 'none')[];
+  caseTypeIds?: (number | 'none')[];
+}
+
+/** A scope as the plain-SQL oracle's query: the clinic, the provider role, and each claim as a filter
+ * on its id ('none' matching an empty id). */
+export function referenceScope(scope: Scope): Omit<ReferenceQuery, 'groupBy'> {
+  const filters: ReferenceFilter[] = [];
+  const ids = (list: (number | 'none')[]) => list.map((id) => (id === 'none' ? null : String(id)));
+  if (scope.providerIds) filters.push({ dimension: 'provider_id', values: ids(scope.providerIds) });
+  if (scope.payorIds) filters.push({ dimension: 'payor_id', values: ids(scope.payorIds) });
+  if (scope.caseTypeIds) filters.push({ dimension: 'case_type_id', values: ids(scope.caseTypeIds) });
+  return { clinicId: scope.clinicId, providerId: scope.providerId, filters };
 }
 
 export interface Totals {
@@ -34,7 +56,7 @@ const int = (n: number): string => {
   return String(n);
 };
 
-function referenceTarget(target: Target): ReferenceTarget {
+export function referenceTarget(target: Target): ReferenceTarget {
   return { dialect: target, location: target === 'mysql' ? inject('mysqlDatabase') : inject('duckdbReferencePath') };
 }
 
@@ -42,8 +64,7 @@ function referenceTarget(target: Target): ReferenceTarget {
  * (the plain-SQL oracle, test/support/reference-sql.ts). */
 export async function scopeTotals(target: Target, scope: Scope, from?: string, to?: string): Promise<Totals> {
   const figures = await referenceFigures(referenceTarget(target), {
-    clinicId: scope.clinicId,
-    providerId: scope.providerId,
+    ...referenceScope(scope),
     ...(from && to ? { from, to } : {}),
     groupBy: [],
   });
