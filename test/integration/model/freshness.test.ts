@@ -137,8 +137,15 @@ describe('MariaDB: a new payment for a year-old visit', () => {
     expect(seenAfterMs!).toBeLessThanOrEqual(FRESHNESS_BOUND_MS);
 
     // Rebuilt: the month's partitions of the three pre-aggregations (new tables). Untouched: every other month's
-    // tables are the very same tables, created at the same time (a rebuild makes a new table name).
-    const tablesAfter = await partitionTables();
+    // tables are the very same tables, created at the same time (a rebuild makes a new table name). The
+    // report showed the payment once its two pre-aggregations were rebuilt; the maturity chart's may come
+    // a moment later in the same refresh pass (seen under load), within the same bound.
+    const rebuiltOf = (tablesAfter: PartitionTable[]) => {
+      const beforeByPartition = current(tablesBefore);
+      const afterByPartition = current(tablesAfter);
+      expect(afterByPartition.size).toBe(beforeByPartition.size);
+      return [...afterByPartition].filter(([p, t]) => beforeByPartition.get(p)?.name !== t.name).map(([p]) => p);
+    };
     const current = (tables: PartitionTable[]) => {
       const latest = new Map<string, PartitionTable>();
       for (const t of tables) {
@@ -149,10 +156,11 @@ describe('MariaDB: a new payment for a year-old visit', () => {
       }
       return latest;
     };
-    const beforeByPartition = current(tablesBefore);
-    const afterByPartition = current(tablesAfter);
-    const rebuilt = [...afterByPartition].filter(([p, t]) => beforeByPartition.get(p)?.name !== t.name).map(([p]) => p);
-    expect(rebuilt.sort()).toEqual(PRE_AGGREGATIONS.map((prefix) => `${prefix}${monthSuffix}`));
-    expect(afterByPartition.size).toBe(beforeByPartition.size);
+    await expect
+      .poll(async () => rebuiltOf(await partitionTables()).sort(), {
+        timeout: Math.max(1_000, FRESHNESS_BOUND_MS - (Date.now() - inserted)),
+        interval: 250,
+      })
+      .toEqual(PRE_AGGREGATIONS.map((prefix) => `${prefix}${monthSuffix}`));
   });
 });
