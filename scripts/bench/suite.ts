@@ -123,7 +123,9 @@ export async function runSuite(
     }
     let preMs: number[] | null = null;
     const used = last.usedPreAggregations ?? {};
-    if (Object.keys(used).length > 0) {
+    // A compareDateRange query is one statement per range: no single direct read to time.
+    const compared = query.timeDimensions?.some((td) => 'compareDateRange' in td) ?? false;
+    if (Object.keys(used).length > 0 && !compared) {
       const { sql, params } = await server.sql(token, query);
       const direct = await preAggregationSql(preDb, `${database}_pre_aggregations`, sql, queryRange);
       preMs = [];
