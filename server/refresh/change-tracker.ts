@@ -96,6 +96,12 @@ function names(): string {
   ].join(`, ';', `)})`;
 }
 
+/** The same names with the same values, in any order. */
+function sameMarks(a: Marks, b: Marks): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 const bigint = (value: string): bigint => (value === '' ? 0n : BigInt(value));
 
@@ -230,13 +236,34 @@ export class ChangeTracker {
     return Object.fromEntries(rows.map((r) => [text(r.name), text(r.value)]));
   }
 
+  /** Writes rows keyed by their first column in one statement: inserted, or updated where the key exists. */
+  private async upsert(table: string, columns: string[], rows: string[], clock: { ms: number }): Promise<void> {
+    if (rows.length === 0) return;
+    const [key, ...rest] = columns;
+    const update =
+      this.options.dialect === 'mysql'
+        ? `ON DUPLICATE KEY UPDATE ${rest.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+        : `ON CONFLICT (${key}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    await this.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.join(', ')} ${update}`, clock);
+  }
+
   /** Replaces one part of the saved state: the marks (`NOT LIKE 'month:%'`) or the reconciliation's
-   * per-month fingerprints (`LIKE 'month:%'`). */
+   * per-month fingerprints (`LIKE 'month:%'`). Upserted, and only names no longer in it deleted after:
+   * other connections read this table at any moment (every partition's build range is first_month and
+   * last_month, model/shared/sql.js), and a DELETE of the part before its INSERT left them missing in
+   * between. Under load that gap lasted long enough for Cube to read an empty build range, take the
+   * current month as the only partition and answer every query with no rows until its next read. */
   private async replaceState(part: 'LIKE' | 'NOT LIKE', entries: Marks, clock: { ms: number }): Promise<void> {
     const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    await this.run(`DELETE FROM ${this.state} WHERE name ${part} 'month:%'`, clock);
-    const values = Object.entries(entries).map(([k, v]) => `(${quote(k)}, ${quote(v)})`);
-    if (values.length > 0) await this.run(`INSERT INTO ${this.state} (name, value) VALUES ${values.join(', ')}`, clock);
+    const names = Object.keys(entries).map(quote);
+    await this.upsert(
+      this.state,
+      ['name', 'value'],
+      Object.entries(entries).map(([k, v]) => `(${quote(k)}, ${quote(v)})`),
+      clock,
+    );
+    const kept = names.length > 0 ? ` AND name NOT IN (${names.join(', ')})` : '';
+    await this.run(`DELETE FROM ${this.state} WHERE name ${part} 'month:%'${kept}`, clock);
   }
 
   /** Months and clinics of rows past the marks (step 2). */
@@ -318,10 +345,12 @@ export class ChangeTracker {
   private async bump(months: string[], clock: { ms: number }): Promise<void> {
     if (months.length === 0) return;
     const version = this.nextVersion();
-    const list = months.map((m) => `'${m}'`).join(', ');
-    await this.run(`DELETE FROM ${this.log} WHERE month_start IN (${list})`, clock);
-    await this.run(
-      `INSERT INTO ${this.log} (month_start, version, changed_at) VALUES ${months.map((m) => `('${m}', ${version}, CURRENT_TIMESTAMP)`).join(', ')}`,
+    // Upserted, never deleted first: between a DELETE and its INSERT a month's refresh key would read
+    // only the every-month row's older version, and an older table of that version could be served.
+    await this.upsert(
+      this.log,
+      ['month_start', 'version', 'changed_at'],
+      months.map((m) => `('${m}', ${version}, CURRENT_TIMESTAMP)`),
       clock,
     );
   }
@@ -379,7 +408,10 @@ export class ChangeTracker {
     if (everything) await this.bump([EVERY_MONTH], clock);
     else await this.bump(months, clock);
     const marks = Object.fromEntries(Object.entries(current).filter(([k]) => !k.endsWith('_window_again')));
-    if (saved === undefined || JSON.stringify(saved) !== JSON.stringify(marks)) await this.replaceState('NOT LIKE', marks, clock);
+    // Compared by value, whatever the order of the keys: readMarks adds them in another order on a pass
+    // that reads `updated_at` (every unindexedEditsEverySeconds without the index) than on one that does
+    // not, which made two idle passes in each such interval rewrite the whole state.
+    if (saved === undefined || !sameMarks(saved, marks)) await this.replaceState('NOT LIKE', marks, clock);
     this.marks = marks;
     return { months: everything ? ['*'] : months, clinics, reconciled, dbMs: Math.round(clock.ms) };
   }

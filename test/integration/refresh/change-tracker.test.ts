@@ -205,6 +205,83 @@ describe.each([
     expect((await pass()).months).toEqual(['2026-03-01', visits[1]!.month]);
   });
 
+  /** A tracker like the server's on this target whose statements are recorded, each followed by `after`. */
+  const observedTracker = (options: { unindexedEditsEverySeconds?: number; after?: () => Promise<void> }, statements: string[]) =>
+    new ChangeTracker({
+      dialect: _name === 'MariaDB' ? 'mysql' : 'duckdb',
+      schema: SCHEMA,
+      reconcileEverySeconds: 0,
+      now: () => clock,
+      unindexedEditsEverySeconds: options.unindexedEditsEverySeconds,
+      run: async (sql) => {
+        const rows = await target.run(sql);
+        statements.push(sql);
+        await options.after?.();
+        return rows;
+      },
+    });
+
+  it('keeps the build range and each month key readable between any two of its statements', async () => {
+    // The server's other connections read these tables at any moment: every partition's build range
+    // (first_month, last_month) and refresh key (its month's version), with the model's own SQL. Read
+    // after each statement of passes that rewrite both, the range must always be there and a month's
+    // version never go back (a build range read as empty made Cube read no partition but the current
+    // month's, and answer queries with no rows).
+    const model = (await import(new URL('../../../model/shared/sql.js', import.meta.url).href)) as {
+      firstDateOfServiceSql(schema: string): string;
+      lastDateOfServiceSql(schema: string): string;
+      monthChangesSql(schema: string, monthPredicate: string): string;
+    };
+    const month = visits[1]!.month;
+    const readers = `SELECT CAST((${model.firstDateOfServiceSql(SCHEMA)}) AS CHAR) AS first_day,
+      CAST((${model.lastDateOfServiceSql(SCHEMA)}) AS CHAR) AS last_day,
+      (${model.monthChangesSql(SCHEMA, `month_start = '${month}'`)}) AS version`;
+    const seen: { statement: string; firstDay: unknown; lastDay: unknown; version: number }[] = [];
+    const statements: string[] = [];
+    const observed = observedTracker(
+      {
+        after: async () => {
+          const [row] = await target.run(readers);
+          seen.push({ statement: statements.at(-1)!, firstDay: row?.first_day, lastDay: row?.last_day, version: Number(row?.version) });
+        },
+      },
+      statements,
+    );
+    // Two new applications of one item, one pass each: the marks and the month's version are rewritten twice.
+    for (const id of [NEW_ID + 1, NEW_ID + 2]) {
+      await target.run(`INSERT INTO payment_applications (id, clinic_id, payment_id, purchase_item_id, amount, applied_at)
+                        VALUES (${id}, ${visits[1]!.clinic}, ${NEW_ID}, ${visits[1]!.item}, 2.00, '2026-11-02 10:00:00')`);
+      clock += 10_000;
+      expect((await observed.pass()).months).toContain(month);
+    }
+    expect(statements.some((sql) => sql.includes('scu_change_state') && /^\s*INSERT/i.test(sql))).toBe(true);
+    expect(statements.some((sql) => sql.includes(CHANGE_LOG_TABLE) && /^\s*INSERT/i.test(sql))).toBe(true);
+    for (const s of seen) {
+      expect({ after: s.statement, firstDay: s.firstDay ?? null }).toEqual({ after: s.statement, firstDay: '2025-07-01' });
+      expect({ after: s.statement, lastDay: s.lastDay ?? null }).toEqual({ after: s.statement, lastDay: '2026-09-30' });
+    }
+    for (let i = 1; i < seen.length; i++) {
+      expect({ after: seen[i]!.statement, version: seen[i]!.version >= seen[i - 1]!.version }).toEqual({
+        after: seen[i]!.statement,
+        version: true,
+      });
+    }
+    expect(seen.at(-1)!.version).toBeGreaterThan(seen[0]!.version);
+  });
+
+  it('writes nothing while idle, also on the passes that read updated_at (no index on it)', async () => {
+    const statements: string[] = [];
+    // Without the index (this MariaDB database has none) updated_at is read every 300 s only.
+    const observed = observedTracker({ unindexedEditsEverySeconds: 300 }, statements);
+    await observed.pass(); // a new tracker saves its marks once
+    statements.length = 0;
+    for (let i = 0; i < 8; i++) {
+      clock += 100_000;
+      expect((await observed.pass()).months).toEqual([]);
+    }
+    expect(statements.filter((sql) => /^\s*(INSERT|DELETE|UPDATE)\b/i.test(sql))).toEqual([]);
+  });
+
   it('a restarted tracker resumes from the saved marks (no bump while nothing changed)', async () => {
     const restarted = new ChangeTracker({
       dialect: _name === 'MariaDB' ? 'mysql' : 'duckdb',
