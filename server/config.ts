@@ -37,6 +37,8 @@ export interface ServerConfig {
   changeLogSchema: string;
   /** Directory with the built dashboard, served at `/`. */
   dashboardDir: string;
+  /** Directory with the built embedding script, served at `/embed/widgets.js` (docs/embedding.md). */
+  embedDir: string;
   /** Directory of the data model (model/cubes, model/views). */
   modelDir: string;
   /** Scale for the demo database created on first start. */
@@ -212,6 +214,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
     preAggregationsSchema,
     changeLogSchema: `${preAggregationsSchema}_changes`,
     dashboardDir: path.resolve(PROJECT_ROOT, env.SCU_DASHBOARD_DIR || 'dist/dashboard'),
+    embedDir: path.resolve(PROJECT_ROOT, env.SCU_EMBED_DIR || 'dist/embed'),
     modelDir: path.resolve(PROJECT_ROOT, env.SCU_MODEL_DIR || 'model'),
     demoScale: integer(env, 'SCU_DEMO_SCALE', 1, 1, 1000),
     dataDir,

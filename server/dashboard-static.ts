@@ -43,3 +43,43 @@ export function serveDashboard(app: express.Express, dashboardDir: string): void
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
 }
+
+/**
+ * Serves the embedding script, `/embed/widgets.js` (docs/embedding.md): an ES module a portal loads
+ * with `<script type="module">` from its own origin, which the browser fetches in CORS mode. So the
+ * script carries `Access-Control-Allow-Origin` for the portal origins of SCU_ALLOWED_ORIGINS only: any
+ * other page gets no readable script (the API would refuse its calls anyway). Its name is not hashed
+ * (portals link it by name): `no-cache`, revalidated by its ETag.
+ */
+export function serveEmbedScript(app: express.Express, embedDir: string, allowedOrigins: readonly string[]): void {
+  const allowed = new Set(allowedOrigins);
+  const file = path.join(embedDir, 'widgets.js');
+  let cached: { mtimeMs: number; raw: Buffer; gzipped: Buffer; etag: string } | null = null;
+  const read = () => {
+    const { mtimeMs } = fs.statSync(file);
+    if (cached?.mtimeMs !== mtimeMs) {
+      const raw = fs.readFileSync(file);
+      cached = { mtimeMs, raw, gzipped: zlib.gzipSync(raw, { level: 9 }), etag: `"${mtimeMs.toString(36)}-${raw.length.toString(36)}"` };
+    }
+    return cached;
+  };
+  app.get('/embed/widgets.js', (req, res) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && allowed.has(origin)) res.set('Access-Control-Allow-Origin', origin);
+    res.vary('Origin');
+    if (!fs.existsSync(file)) {
+      res.status(503).type('text/plain').send('The embedding script is not built: run `npm run build`.');
+      return;
+    }
+    const script = read();
+    res.set({ 'Cache-Control': 'no-cache', ETag: script.etag });
+    if (req.headers['if-none-match'] === script.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('text/javascript');
+    if (req.acceptsEncodings('gzip')) {
+      res.vary('Accept-Encoding').set('Content-Encoding', 'gzip').send(script.gzipped);
+    } else res.send(script.raw);
+  });
+}

@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../../server/config.js';
 import { prepareTestDatabases, type PreparedDatabases } from '../support/test-databases.js';
 import { MYSQL, TEST_API_SECRET, startTestServer } from '../support/test-server.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, HOSTILE_CLINIC_ROWS } from './fixtures.js';
+import { startPortalServer, type PortalServer } from './portal-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,11 +24,15 @@ declare module 'vitest' {
     browserWsEndpoint: string;
     apiSecret: string;
     browserDatabase: string;
+    /** The embedding tests' portal (portal-server.ts): allowed by the API, and an origin it does not allow. */
+    portalOrigin: string;
+    strangerOrigin: string;
   }
 }
 
 const DASHBOARD_SOURCES = path.join(PROJECT_ROOT, 'dashboard');
 const DASHBOARD_BUILD = path.join(PROJECT_ROOT, 'dist/dashboard/index.html');
+const EMBED_BUILD = path.join(PROJECT_ROOT, 'dist/embed/widgets.js');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -38,20 +43,26 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The report page and the embedding script, each built again when a dashboard source is newer. */
 function buildDashboardIfStale(): void {
-  const built = fs.existsSync(DASHBOARD_BUILD) ? fs.statSync(DASHBOARD_BUILD).mtimeMs : 0;
-  if (built > newestMtime(DASHBOARD_SOURCES)) return;
-  // In its own process with NODE_ENV=production: inside Vitest NODE_ENV is 'test', and Vite would
-  // then keep the libraries' development code (ECharts' dev-only checks among it) in the bundle.
-  execFileSync(
-    process.execPath,
-    [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: 'inherit',
-    },
-  );
+  const sources = newestMtime(DASHBOARD_SOURCES);
+  for (const [built, config] of [
+    [DASHBOARD_BUILD, 'dashboard/vite.config.ts'],
+    [EMBED_BUILD, 'dashboard/vite.embed.config.ts'],
+  ] as const) {
+    if ((fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0) > sources) continue;
+    // In its own process with NODE_ENV=production: inside Vitest NODE_ENV is 'test', and Vite would
+    // then keep the libraries' development code (ECharts' dev-only checks among it) in the bundle.
+    execFileSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: 'inherit',
+      },
+    );
+  }
 }
 
 async function insertHostileClinic(database: string): Promise<void> {
@@ -73,8 +84,10 @@ export default async function setup(project: TestProject) {
   let databases: PreparedDatabases | undefined;
   let app: RunningApp | undefined;
   let browser: BrowserServer | undefined;
+  let portal: PortalServer | undefined;
   const teardown = async () => {
     await browser?.close();
+    await portal?.close();
     await app?.close();
     await databases?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -87,13 +100,16 @@ export default async function setup(project: TestProject) {
       duckdbPath: path.join(dir, 'browser.duckdb'),
     });
     await insertHostileClinic(databases.mysqlDatabase);
-    app = await startTestServer({ type: 'mysql', database: databases.mysqlDatabase });
+    portal = await startPortalServer();
+    app = await startTestServer({ type: 'mysql', database: databases.mysqlDatabase }, { SCU_ALLOWED_ORIGINS: portal.origin });
     browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     fs.mkdirSync(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
     project.provide('dashboardUrl', app.url);
     project.provide('browserWsEndpoint', browser.wsEndpoint());
     project.provide('apiSecret', TEST_API_SECRET);
     project.provide('browserDatabase', databases.mysqlDatabase);
+    project.provide('portalOrigin', portal.origin);
+    project.provide('strangerOrigin', portal.strangerOrigin);
   } catch (e) {
     await teardown();
     throw e;

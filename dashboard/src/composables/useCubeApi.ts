@@ -10,8 +10,8 @@ const CUBE_CLIENT: InjectionKey<CubeClient> = Symbol('cube-client');
  * A Cube client for this server's REST API. The token comes from a function, asked before every
  * request, so a token refreshed by the portal is used without a reload (docs/style.md, "dashboard/").
  */
-export function createCubeClient(getToken: () => string | null, apiUrl = '/cubejs-api/v1'): CubeClient {
-  return cube(async () => getToken() ?? '', { apiUrl });
+export function createCubeClient(getToken: () => string | null | Promise<string | null>, apiUrl = '/cubejs-api/v1'): CubeClient {
+  return cube(async () => (await getToken()) ?? '', { apiUrl });
 }
 
 /** Like @cubejs-client/react's CubeProvider: makes the client available to every descendant. */

@@ -9,6 +9,11 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serveEmbedScript } from '../../../server/dashboard-static.js';
 import { applyHttpSecurity } from '../../../server/security/http-security.js';
 import { V, nowSeconds, ownerToken, rawToken, request } from './client.js';
 import { TARGETS } from './oracle.js';
@@ -19,10 +24,17 @@ const OTHER_PORTAL = 'https://billing.example.test:8443';
 describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
   let server: http.Server;
   let base: string;
+  let embedDir: string;
+  const SCRIPT = `export const widgets = ${JSON.stringify('x'.repeat(4000))};`;
+  const missing = express();
 
   beforeAll(async () => {
     const app = express();
     applyHttpSecurity(app, { allowedOrigins: [PORTAL, OTHER_PORTAL], maxBodyBytes: 1024 });
+    embedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-embed-'));
+    fs.writeFileSync(path.join(embedDir, 'widgets.js'), SCRIPT);
+    serveEmbedScript(app, embedDir, [PORTAL, OTHER_PORTAL]);
+    serveEmbedScript(missing, path.join(embedDir, 'not-built'), [PORTAL]);
     app.post('/cubejs-api/v1/load', (req, res) => res.json({ echo: req.body }));
     app.get('/', (_req, res) => res.type('html').send('<!doctype html><title>report</title>'));
     server = http.createServer(app);
@@ -30,7 +42,51 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(embedDir, { recursive: true, force: true });
+  });
+
+  it('serves the embedding script readable by those portals only, gzipped, revalidated by its ETag', async () => {
+    const url = `${base}/embed/widgets.js`;
+    for (const origin of [PORTAL, OTHER_PORTAL]) {
+      const script = await fetch(url, { headers: { origin, 'accept-encoding': 'gzip' } });
+      expect(script.status).toBe(200);
+      expect(script.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(script.headers.get('cache-control')).toBe('no-cache');
+      expect(script.headers.get('vary')).toMatch(/Origin/);
+      expect(await script.text()).toBe(SCRIPT);
+    }
+    const raw = await new Promise<{ encoding: string | undefined; body: Buffer; etag: string }>((resolve, reject) => {
+      http
+        .get(url, { headers: { origin: PORTAL, 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks), etag: String(res.headers.etag) }),
+          );
+        })
+        .on('error', reject);
+    });
+    expect(raw.encoding).toBe('gzip');
+    expect(zlib.gunzipSync(raw.body).toString()).toBe(SCRIPT);
+    expect((await fetch(url, { headers: { 'if-none-match': raw.etag } })).status).toBe(304);
+    // Any other page may fetch it, but a browser will not run it for that page: no CORS grant.
+    for (const origin of ['https://evil.example.test', `${PORTAL}.evil.test`, 'null']) {
+      const other = await fetch(url, { headers: { origin } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('says the embedding script is not built rather than answering 404 or an empty script', async () => {
+    const probe = http.createServer(missing);
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const res = await fetch(`http://127.0.0.1:${(probe.address() as AddressInfo).port}/embed/widgets.js`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/not built: run `npm run build`/);
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  });
 
   it('lets only those portals frame the pages', async () => {
     const page = await fetch(`${base}/`);

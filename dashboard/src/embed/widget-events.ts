@@ -1,0 +1,20 @@
+/**
+ * The widgets' events to the host page (DESIGN.md "Embedding contract"): DOM CustomEvents that bubble
+ * and cross the shadow boundary (`composed`), so a portal can listen on the element or any ancestor.
+ * Payloads never carry a token.
+ */
+export interface WidgetEventDetails {
+  'scu-ready': Record<string, never>;
+  /** Milliseconds from the element's connection to its first data on screen. */
+  'scu-loaded': { ms: number };
+  'scu-error': { kind: 'config' | 'expired' | 'forbidden' | 'network' | 'server'; message: string };
+  /** When the widget's token expires (epoch ms): set a new `token`, or give a `getToken`. */
+  'scu-token-expiring': { expiresAt: number };
+  /** The widget's content height in CSS pixels, whenever it changes. */
+  'scu-resize': { height: number };
+}
+export type WidgetEventName = keyof WidgetEventDetails;
+
+export function emitWidgetEvent<N extends WidgetEventName>(host: Element | null, name: N, detail: WidgetEventDetails[N]): void {
+  host?.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

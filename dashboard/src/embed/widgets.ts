@@ -1,0 +1,74 @@
+/**
+ * The embedding script, served at /embed/widgets.js (docs/embedding.md). Loading it registers the
+ * widgets' custom elements and `window.ServiceCodeUsage`, the same widgets for portals that do not
+ * write custom elements themselves: `mount(element, options)` → `{ update(options), refresh(), unmount() }`.
+ *
+ * Registered so far: `<scu-figure>`. `<scu-report>` and `<scu-chart>` are not built yet (issue 10):
+ * mounting them says so instead of leaving an empty element.
+ */
+import { defineCustomElement } from 'vue';
+import ScuFigure from './ScuFigure.ce.vue';
+
+const ELEMENTS = { figure: 'scu-figure' } as const;
+type WidgetKind = keyof typeof ELEMENTS;
+
+if (!customElements.get(ELEMENTS.figure)) customElements.define(ELEMENTS.figure, defineCustomElement(ScuFigure));
+
+export interface MountOptions {
+  widget: WidgetKind;
+  apiUrl: string;
+  token?: string;
+  getToken?: () => Promise<string> | string;
+  measure?: string;
+  /** The URL contract's filter names, as an object. */
+  filters?: Record<string, unknown>;
+  locale?: string;
+  currency?: string;
+  theme?: 'light' | 'dark';
+}
+
+const ATTRIBUTES = {
+  apiUrl: 'api-url',
+  token: 'token',
+  measure: 'measure',
+  locale: 'locale',
+  currency: 'currency',
+  theme: 'theme',
+} as const;
+
+function apply(element: HTMLElement & { getToken?: unknown }, options: Partial<MountOptions>): void {
+  for (const [key, attribute] of Object.entries(ATTRIBUTES)) {
+    const value = options[key as keyof typeof ATTRIBUTES];
+    if (value === undefined) continue;
+    if (value === null || value === '') element.removeAttribute(attribute);
+    else element.setAttribute(attribute, String(value));
+  }
+  if (options.filters !== undefined) element.setAttribute('filters', JSON.stringify(options.filters));
+  if (options.getToken !== undefined) element.getToken = options.getToken;
+}
+
+/** Puts a widget inside `container` (replacing nothing else in it); the handle updates or removes it. */
+export function mount(container: Element, options: MountOptions) {
+  if (!(container instanceof Element)) throw new TypeError('ServiceCodeUsage.mount: the first argument must be a DOM element');
+  const tag = ELEMENTS[options?.widget];
+  if (!tag)
+    throw new TypeError(
+      `ServiceCodeUsage.mount: widget must be one of ${Object.keys(ELEMENTS).join(', ')}, got ${JSON.stringify(options?.widget)}`,
+    );
+  const element = document.createElement(tag) as HTMLElement & { refresh?: () => void };
+  apply(element, options);
+  container.append(element);
+  return {
+    element,
+    update: (next: Partial<Omit<MountOptions, 'widget'>>) => apply(element, next),
+    refresh: () => element.refresh?.(),
+    unmount: () => element.remove(),
+  };
+}
+
+declare global {
+  interface Window {
+    ServiceCodeUsage?: { version: 1; mount: typeof mount };
+  }
+}
+window.ServiceCodeUsage = { version: 1, mount };
