@@ -24,5 +24,7 @@ export default defineConfig({
       formats: ['es'],
       fileName: () => 'widgets.js',
     },
+    // The chunks widgets.js imports (shared code; the report widget, on first use), served beside it.
+    rollupOptions: { output: { chunkFileNames: 'widgets-chunk-[hash].js' } },
   },
 });

@@ -45,33 +45,40 @@ export function serveDashboard(app: express.Express, dashboardDir: string): void
 }
 
 /**
- * Serves the embedding script, `/embed/widgets.js` (docs/embedding.md): an ES module a portal loads
- * with `<script type="module">` from its own origin, which the browser fetches in CORS mode. So the
- * script carries `Access-Control-Allow-Origin` for the portal origins of SCU_ALLOWED_ORIGINS only: any
- * other page gets no readable script (the API would refuse its calls anyway). Its name is not hashed
- * (portals link it by name): `no-cache`, revalidated by its ETag.
+ * Serves the embedding script, `/embed/widgets.js` (docs/embedding.md), and the chunks it loads on
+ * first use (`/embed/<name>.js`, the report widget's): ES modules a portal loads with `<script
+ * type="module">` from its own origin, which the browser fetches in CORS mode. So they carry
+ * `Access-Control-Allow-Origin` for the portal origins of SCU_ALLOWED_ORIGINS only: any other page
+ * gets no script it can run (the API would refuse its calls anyway). The entry's name is not hashed
+ * (portals link it by name): `no-cache`, revalidated by an ETag; the chunks are served the same way.
  */
 export function serveEmbedScript(app: express.Express, embedDir: string, allowedOrigins: readonly string[]): void {
   const allowed = new Set(allowedOrigins);
-  const file = path.join(embedDir, 'widgets.js');
-  let cached: { mtimeMs: number; raw: Buffer; gzipped: Buffer; etag: string } | null = null;
-  const read = () => {
+  const cache = new Map<string, { mtimeMs: number; raw: Buffer; gzipped: Buffer; etag: string }>();
+  const read = (file: string) => {
     const { mtimeMs } = fs.statSync(file);
-    if (cached?.mtimeMs !== mtimeMs) {
+    let entry = cache.get(file);
+    if (entry?.mtimeMs !== mtimeMs) {
       const raw = fs.readFileSync(file);
-      cached = { mtimeMs, raw, gzipped: zlib.gzipSync(raw, { level: 9 }), etag: `"${mtimeMs.toString(36)}-${raw.length.toString(36)}"` };
+      entry = { mtimeMs, raw, gzipped: zlib.gzipSync(raw, { level: 9 }), etag: `"${mtimeMs.toString(36)}-${raw.length.toString(36)}"` };
+      cache.set(file, entry);
     }
-    return cached;
+    return entry;
   };
-  app.get('/embed/widgets.js', (req, res) => {
+  app.get('/embed/:file', (req, res, next) => {
+    const name = req.params.file;
+    // Only the build's own module files, by their plain names (no path, no dot-file).
+    if (!/^[\w-]+(\.[\w-]+)*\.js$/.test(name)) return next();
     const origin = req.headers.origin;
     if (origin !== undefined && allowed.has(origin)) res.set('Access-Control-Allow-Origin', origin);
     res.vary('Origin');
+    const file = path.join(embedDir, name);
     if (!fs.existsSync(file)) {
+      if (name !== 'widgets.js') return next();
       res.status(503).type('text/plain').send('The embedding script is not built: run `npm run build`.');
       return;
     }
-    const script = read();
+    const script = read(file);
     res.set({ 'Cache-Control': 'no-cache', ETag: script.etag });
     if (req.headers['if-none-match'] === script.etag) {
       res.status(304).end();

@@ -9,29 +9,12 @@ import { describe, expect, inject, it } from 'vitest';
 import { mintToken } from '../../server/security/tokens.js';
 import { expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { portalPageUrl } from './portal-server.js';
-import { closePage, describePage, newPage, ownerToken, plain, useSharedBrowser } from './report-page.js';
+import { eventsOf, portalPage } from './portal-page.js';
+import { closePage, describePage, ownerToken, plain, useSharedBrowser } from './report-page.js';
 
 const browser = useSharedBrowser();
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const PREVIOUS = { from: '2026-04-01', to: '2026-06-30' };
-
-/** A portal page (portal-server.ts) with `body`, loading the embedding script and recording the widgets' events. */
-async function portalPage(body: string, origin = inject('portalOrigin')): Promise<Page> {
-  const page = await newPage(browser());
-  const api = inject('dashboardUrl');
-  const html = `<!doctype html><html><head><meta charset="utf-8">
-    <script>
-      window.events = [];
-      for (const name of ['scu-ready', 'scu-loaded', 'scu-error', 'scu-resize', 'scu-token-expiring'])
-        document.addEventListener(name, (e) => window.events.push({ name, detail: e.detail, target: e.target.tagName }));
-      window.API = ${JSON.stringify(`${api}/cubejs-api/v1`)};
-    </script>
-    <script type="module" src="${api}/embed/widgets.js"></script>
-    </head><body>${body}</body></html>`;
-  await page.goto(portalPageUrl(origin, html));
-  return page;
-}
 
 /** The text of a selector inside a `<scu-figure>`'s shadow root, once it no longer starts with "…" (or says
  * what the widget showed instead). */
@@ -51,13 +34,12 @@ async function figureText(page: Page, selector: string, index = 0): Promise<stri
   return (await locator.textContent())!.trim();
 }
 
-const eventsOf = (page: Page) => page.evaluate(() => (window as unknown as { events: { name: string; detail: unknown }[] }).events);
-
 describe('<scu-figure> in a portal of another origin', () => {
   it('shows the figure and its compared period equal to plain SQL, and says ready, loaded and its height', async () => {
     const token = ownerToken();
     const filters = JSON.stringify({ ...RANGE, compare: 'previous' });
     const page = await portalPage(
+      browser(),
       `<scu-figure measure="units_billed" token="${token}" filters='${filters}'></scu-figure>
        <script>document.querySelector('scu-figure').setAttribute('api-url', window.API)</script>`,
     );
@@ -86,7 +68,7 @@ describe('<scu-figure> in a portal of another origin', () => {
   });
 
   it('mounts through ServiceCodeUsage.mount with getToken, follows update() and goes on unmount()', async () => {
-    const page = await portalPage('<div id="slot"></div>');
+    const page = await portalPage(browser(), '<div id="slot"></div>');
     const token = ownerToken();
     await page.waitForFunction(() => 'ServiceCodeUsage' in window);
     await page.evaluate(
@@ -120,6 +102,7 @@ describe('<scu-figure> in a portal of another origin', () => {
 
   it('says what is wrong with a bad measure or filters, in the widget and as an scu-error event', async () => {
     const page = await portalPage(
+      browser(),
       `<scu-figure measure="units" token="x"></scu-figure>
        <scu-figure measure="units_billed" token="x" filters='{"from":"2026-07-01"'></scu-figure>
        <scu-figure measure="units_billed" token="x" filters='{"from":"2026-07-01","to":"2026-09-30","payor":"5"}'></scu-figure>
@@ -139,6 +122,7 @@ describe('<scu-figure> in a portal of another origin', () => {
   it('refuses a token that is not valid for the API with a clear message, not a blank box', async () => {
     const forged = mintToken('not-the-server-secret-0123456789abcdefghij', { clinic_id: DEMO_CLINIC, role: 'owner' }, 600);
     const page = await portalPage(
+      browser(),
       `<scu-figure measure="units_billed" token="${forged}"></scu-figure>
        <script>document.querySelector('scu-figure').setAttribute('api-url', window.API)</script>`,
     );
@@ -150,6 +134,7 @@ describe('<scu-figure> in a portal of another origin', () => {
 
   it('keeps the portal’s CSS out of the widget and the widget’s out of the portal', async () => {
     const page = await portalPage(
+      browser(),
       `<style>p, section, .value { color: rgb(255, 0, 0) !important; font-size: 40px !important; }</style>
        <p class="value" id="own">portal text</p>
        <scu-figure measure="units_billed" token="${ownerToken()}" filters='${JSON.stringify(RANGE)}' theme="dark"></scu-figure>
@@ -177,7 +162,7 @@ describe('<scu-figure> in a portal of another origin', () => {
   });
 
   it('is not readable by a page of an origin the server does not allow', async () => {
-    const page = await portalPage('<scu-figure measure="units_billed"></scu-figure>', inject('strangerOrigin'));
+    const page = await portalPage(browser(), '<scu-figure measure="units_billed"></scu-figure>', inject('strangerOrigin'));
     await page.waitForTimeout(1000);
     expect(await page.evaluate(() => customElements.get('scu-figure') === undefined && !('ServiceCodeUsage' in window))).toBe(true);
     await page.close();

@@ -6,7 +6,17 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { busiest, clinicTimezone, expectedReport, type Group } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
-import { closePage, expectTableMatches, newPage, openReport, readTable, searchOf, settled, useSharedBrowser } from './report-page.js';
+import {
+  chooseInList,
+  closePage,
+  expectTableMatches,
+  newPage,
+  openReport,
+  readTable,
+  searchOf,
+  settled,
+  useSharedBrowser,
+} from './report-page.js';
 
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
 const BASE = `?from=${RANGE.from}&to=${RANGE.to}`;
@@ -14,15 +24,6 @@ const db = () => inject('browserDatabase');
 
 const browser = useSharedBrowser();
 let page: Page;
-
-async function chooseInList(p: Page, list: string, names: string[]) {
-  await p.getByRole('button', { name: new RegExp(`^${list}`) }).click();
-  for (const name of names) {
-    await p.getByRole('searchbox', { name: `Search ${list.toLowerCase()}` }).fill(name);
-    await p.getByRole('checkbox', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) }).check();
-  }
-  await p.getByRole('button', { name: 'Apply' }).click();
-}
 
 describe('the report table against plain SQL', () => {
   it('opens on last month of the clinic’s own calendar, with the report’s headers', async () => {

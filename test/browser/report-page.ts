@@ -127,12 +127,14 @@ export interface ScreenTable {
 /**
  * The table on screen once nothing is loading, read in the same page turn as that check (so the table
  * read is the settled one). When the settled page shows a state instead (no rows, an error), this
- * fails at once and says which, rather than waiting for a table that is not coming.
+ * fails at once and says which, rather than waiting for a table that is not coming. `widget`: the
+ * selector of a `<scu-report>` whose shadow root holds the report (an embedded report).
  */
-export async function readTable(page: Page): Promise<ScreenTable> {
+export async function readTable(page: Page, widget: string | null = null): Promise<ScreenTable> {
   const handle = await page.waitForFunction(
-    () => {
-      const main = document.querySelector('main.report');
+    (widget) => {
+      const root = widget ? document.querySelector(widget)?.shadowRoot : document;
+      const main = root?.querySelector('main.report');
       if (!main || main.hasAttribute('aria-busy')) return null;
       const table = main.querySelector('table.report-table');
       if (!table) {
@@ -148,7 +150,7 @@ export async function readTable(page: Page): Promise<ScreenTable> {
         },
       };
     },
-    undefined,
+    widget,
     { timeout: 30_000 },
   );
   const read = (await handle.jsonValue()) as { table: ScreenTable } | { shows: string };
@@ -186,14 +188,20 @@ export function searchOf(page: Page): URLSearchParams {
 
 /** Polls until the table on screen equals plain SQL (expected-sql.ts, never the page's own numbers)
  * for the filter and grouping, totals row included; queries are asynchronous, hence the polling. */
-export async function expectTableMatches(page: Page, filter: SqlFilter, group: Group = 'code', clinic = DEMO_CLINIC): Promise<void> {
+export async function expectTableMatches(
+  page: Page,
+  filter: SqlFilter,
+  group: Group = 'code',
+  clinic = DEMO_CLINIC,
+  widget: string | null = null,
+): Promise<void> {
   const db = inject('browserDatabase');
   const expected = await expectedReport(db, clinic, filter, group);
   const total = await expectedReport(db, clinic, filter, null);
   expect(expected.size).toBeGreaterThan(0);
   try {
     await expect
-      .poll(async () => Object.fromEntries(screenFigures(await readTable(page))), { timeout: 30_000, interval: 250 })
+      .poll(async () => Object.fromEntries(screenFigures(await readTable(page, widget))), { timeout: 30_000, interval: 250 })
       .toEqual(Object.fromEntries([...expected, ...total]));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -298,4 +306,14 @@ export async function clickChart(
   await item.click();
   await menu.waitFor({ state: 'detached', timeout: 10_000 });
   return { name };
+}
+
+/** Picks `names` in the filter list `list` (Providers, Payors, …) by searching each, then applies. */
+export async function chooseInList(p: Page, list: string, names: string[]): Promise<void> {
+  await p.getByRole('button', { name: new RegExp(`^${list}`) }).click();
+  for (const name of names) {
+    await p.getByRole('searchbox', { name: `Search ${list.toLowerCase()}` }).fill(name);
+    await p.getByRole('checkbox', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) }).check();
+  }
+  await p.getByRole('button', { name: 'Apply' }).click();
 }

@@ -10,6 +10,12 @@ export interface WidgetEventDetails {
   'scu-error': { kind: 'config' | 'expired' | 'forbidden' | 'network' | 'server'; message: string };
   /** When the widget's token expires (epoch ms): set a new `token`, or give a `getToken`. */
   'scu-token-expiring': { expiresAt: number };
+  /** The viewer changed the report's filters (the URL contract's keys; lists as arrays). */
+  'scu-filters-change': { filters: Record<string, string | string[]> };
+  /** The viewer opened the visit lines behind a figure (as the report page's iframe message). */
+  'scu-drill': { figure: string; period: 'report' | 'comparison'; from: string; to: string; narrow: Record<string, unknown> };
+  /** The viewer exported the table as CSV: how many rows of figures it held. */
+  'scu-export': { rows: number };
   /** The widget's content height in CSS pixels, whenever it changes. */
   'scu-resize': { height: number };
 }

@@ -7,7 +7,7 @@
 import { FIGURE_INFO } from '../lib/drill-lines.js';
 import type { DrillFigure } from '../lib/drill.js';
 import { isIsoDate } from '../lib/clinic-calendar.js';
-import { GROUPS, parseReportState, type ReportState } from '../lib/report-state.js';
+import { GROUPS, parseReportState, serializeReportState, type ReportState } from '../lib/report-state.js';
 
 export class WidgetConfigError extends Error {
   override name = 'WidgetConfigError';
@@ -111,4 +111,15 @@ export function parseApiUrl(text: string | null | undefined, base: string): stri
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new WidgetConfigError(`api-url must be http(s), got ${describe(text)}`);
   return url.href.replace(/\/$/, '');
+}
+
+/** The report's filters as a `filters` attribute's object (what parseFilters reads back): lists as arrays. */
+export function filtersOf(state: ReportState): Record<string, string | string[]> {
+  const params = new URLSearchParams(serializeReportState(state));
+  const filters: Record<string, string | string[]> = {};
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key);
+    if (value !== null) filters[key] = LIST_KEYS.includes(key) ? value.split(',') : value;
+  }
+  return filters;
 }

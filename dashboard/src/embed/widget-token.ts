@@ -56,5 +56,10 @@ export function createWidgetToken(source: () => TokenSource, onExpiring: (expire
     timer = setTimeout(() => onExpiring(exp * 1000), wait);
   }
 
-  return { current, watch, dispose: () => clearTimeout(timer) };
+  /** Forgets the token getToken gave (the server refused it as expired, whatever the clocks say). */
+  function invalidate(): void {
+    fromHost = null;
+  }
+
+  return { current, watch, invalidate, dispose: () => clearTimeout(timer) };
 }

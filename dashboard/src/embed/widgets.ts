@@ -3,16 +3,19 @@
  * widgets' custom elements and `window.ServiceCodeUsage`, the same widgets for portals that do not
  * write custom elements themselves: `mount(element, options)` → `{ update(options), refresh(), unmount() }`.
  *
- * Registered so far: `<scu-figure>`. `<scu-report>` and `<scu-chart>` are not built yet (issue 10):
- * mounting them says so instead of leaving an empty element.
+ * Registered so far: `<scu-report>` and `<scu-figure>`; `<scu-chart>` is not built yet (issue 10):
+ * mounting one says which widgets there are instead of leaving an empty element.
  */
-import { defineCustomElement } from 'vue';
+import { defineAsyncComponent, defineCustomElement } from 'vue';
 import ScuFigure from './ScuFigure.ce.vue';
 
-const ELEMENTS = { figure: 'scu-figure' } as const;
+const ELEMENTS = { report: 'scu-report', figure: 'scu-figure' } as const;
 type WidgetKind = keyof typeof ELEMENTS;
 
 if (!customElements.get(ELEMENTS.figure)) customElements.define(ELEMENTS.figure, defineCustomElement(ScuFigure));
+// The report (and ECharts) in a chunk of its own, fetched when the first <scu-report> connects.
+if (!customElements.get(ELEMENTS.report))
+  customElements.define(ELEMENTS.report, defineCustomElement(defineAsyncComponent(() => import('./report-element.js'))));
 
 export interface MountOptions {
   widget: WidgetKind;

@@ -33,6 +33,8 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
     applyHttpSecurity(app, { allowedOrigins: [PORTAL, OTHER_PORTAL], maxBodyBytes: 1024 });
     embedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-embed-'));
     fs.writeFileSync(path.join(embedDir, 'widgets.js'), SCRIPT);
+    fs.writeFileSync(path.join(embedDir, 'widgets-chunk-Ab1_c-2.js'), 'export const chunk = 1;');
+    fs.writeFileSync(path.join(embedDir, 'notes.txt'), 'not a module');
     serveEmbedScript(app, embedDir, [PORTAL, OTHER_PORTAL]);
     serveEmbedScript(missing, path.join(embedDir, 'not-built'), [PORTAL]);
     app.post('/cubejs-api/v1/load', (req, res) => res.json({ echo: req.body }));
@@ -76,6 +78,16 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
     for (const origin of ['https://evil.example.test', `${PORTAL}.evil.test`, 'null']) {
       const other = await fetch(url, { headers: { origin } });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('serves the chunks the script imports the same way, and nothing else of its folder', async () => {
+    const chunk = await fetch(`${base}/embed/widgets-chunk-Ab1_c-2.js`, { headers: { origin: PORTAL } });
+    expect(chunk.status).toBe(200);
+    expect(chunk.headers.get('access-control-allow-origin')).toBe(PORTAL);
+    expect(await chunk.text()).toBe('export const chunk = 1;');
+    for (const name of ['notes.txt', '..%2Fpackage.json', '.hidden.js', 'missing-chunk.js', '%2E%2E%2Fserver%2Fconfig.js']) {
+      expect((await fetch(`${base}/embed/${name}`, { headers: { origin: PORTAL } })).status, name).toBe(404);
     }
   });
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import jwt from 'jsonwebtoken';
 import {
   FIGURE_MEASURES,
+  filtersOf,
   parseApiUrl,
   parseCurrency,
   parseFilters,
@@ -42,6 +43,26 @@ describe('the filters attribute', () => {
     expect(parseFilters('')).toEqual(parseReportState(''));
     expect(parseFilters(undefined).from).toBeNull();
     expect(parseFilters('{"billing":null}').billing).toBeNull();
+  });
+
+  it('writes a state back as the same filters (what scu-filters-change carries)', () => {
+    const filters = {
+      from: '2026-07-01',
+      to: '2026-09-30',
+      providers: ['7', '9'],
+      payors: ['none', '12'],
+      billing: 'billable',
+      group: 'payor',
+      compare: 'previous',
+    };
+    expect(filtersOf(parseFilters(JSON.stringify(filters)))).toEqual(filters);
+    // Defaults are left out; what is not a filter (sort, drill, pivot) never appears.
+    const state = {
+      ...parseFilters(JSON.stringify({ from: '2026-07-01', to: '2026-09-30' })),
+      sort: { column: 'units_billed', direction: 'desc' as const },
+      pivot: true,
+    };
+    expect(filtersOf(state)).toEqual({ from: '2026-07-01', to: '2026-09-30' });
   });
 
   it('refuses what the URL would silently ignore, saying which key and why', () => {

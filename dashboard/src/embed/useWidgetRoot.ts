@@ -1,0 +1,87 @@
+/**
+ * What every widget's root element does (ScuFigure.ce.vue, ScuReport.ce.vue): read its attributes
+ * strictly, hold its token and the Cube client (provided to the widget below it), and speak to the host
+ * page through DOM events: `scu-ready` when mounted, `scu-loaded` once, `scu-error` for a bad attribute
+ * or a failed request, `scu-token-expiring`, and `scu-resize` whenever its content's height changes.
+ */
+import { computed, onBeforeUnmount, onMounted, useHost, watch, type ComputedRef, type Ref } from 'vue';
+import { createCubeClient, provideCubeClient } from '../composables/useCubeApi.js';
+import { emitWidgetEvent, type WidgetEventDetails, type WidgetEventName } from './widget-events.js';
+import { parseApiUrl, parseCurrency, parseLocale, parseTheme, WidgetConfigError } from './widget-options.js';
+import { createWidgetToken } from './widget-token.js';
+
+/** The attributes every widget has (DESIGN.md "Embedding contract"). */
+export interface WidgetProps {
+  apiUrl?: string | undefined;
+  token?: string | undefined;
+  getToken?: (() => Promise<string> | string) | undefined;
+  locale?: string | undefined;
+  currency?: string | undefined;
+  theme?: string | undefined;
+}
+
+export interface WidgetBase {
+  apiUrl: string;
+  locale: string | undefined;
+  currency: string | undefined;
+  theme: 'light' | 'dark';
+}
+
+export type WidgetConfig<T> = ({ ok: true } & WidgetBase & T) | { ok: false; message: string };
+
+export function useWidgetRoot<T extends object>(props: WidgetProps, readOwn: () => T, root: Readonly<Ref<HTMLElement | null>>) {
+  const host = useHost();
+  const connectedAt = performance.now();
+  const emit = <N extends WidgetEventName>(name: N, detail: WidgetEventDetails[N]) => emitWidgetEvent(host, name, detail);
+
+  const config: ComputedRef<WidgetConfig<T>> = computed(() => {
+    try {
+      return {
+        ok: true as const,
+        apiUrl: parseApiUrl(props.apiUrl, document.baseURI),
+        locale: parseLocale(props.locale),
+        currency: parseCurrency(props.currency),
+        theme: parseTheme(props.theme),
+        ...readOwn(),
+      };
+    } catch (e) {
+      if (!(e instanceof WidgetConfigError)) throw e;
+      return { ok: false as const, message: e.message };
+    }
+  });
+
+  const token = createWidgetToken(
+    () => ({ token: props.token, getToken: props.getToken }),
+    (expiresAt) => emit('scu-token-expiring', { expiresAt }),
+  );
+  watch(() => props.token, token.watch, { immediate: true });
+  onBeforeUnmount(token.dispose);
+  // One client for the element's life (the API address as connected): it asks for the token before every request.
+  provideCubeClient(createCubeClient(token.current, config.value.ok ? config.value.apiUrl : '/cubejs-api/v1'));
+
+  watch(
+    () => (config.value.ok ? null : config.value.message),
+    (message) => message && emit('scu-error', { kind: 'config', message }),
+    { immediate: true },
+  );
+
+  let loadedSent = false;
+  function loaded(): void {
+    if (loadedSent) return;
+    loadedSent = true;
+    emit('scu-loaded', { ms: Math.round(performance.now() - connectedAt) });
+  }
+
+  let observer: ResizeObserver | undefined;
+  onMounted(() => {
+    emit('scu-ready', {});
+    observer = new ResizeObserver(([entry]) => {
+      const height = Math.ceil(entry!.borderBoxSize?.[0]?.blockSize ?? entry!.contentRect.height);
+      emit('scu-resize', { height });
+    });
+    if (root.value) observer.observe(root.value);
+  });
+  onBeforeUnmount(() => observer?.disconnect());
+
+  return { config, emit, loaded, problem: (p: WidgetEventDetails['scu-error']) => emit('scu-error', p), invalidateToken: token.invalidate };
+}

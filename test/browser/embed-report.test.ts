@@ -1,0 +1,110 @@
+/**
+ * `<scu-report>` (docs/embedding.md) in a portal page of another origin than the API's: the whole
+ * report in its shadow root, equal to plain SQL for its token's clinic and filters; the viewer's changes
+ * told to the portal and kept out of the portal's address; the portal's `filters` followed; the lines
+ * behind a figure opened inside the widget and told as `scu-drill`; a token renewed through getToken
+ * with the viewer's filters kept and no reload; two clinics on one page kept apart.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { expectedReport } from './expected-sql.js';
+import { DEMO_CLINIC } from './fixtures.js';
+import { eventsOf, portalPage } from './portal-page.js';
+import { chooseInList, closePage, expectTableMatches, ownerToken, readTable, screenFigures, useSharedBrowser } from './report-page.js';
+
+const browser = useSharedBrowser();
+const RANGE = { from: '2026-07-01', to: '2026-09-30' };
+const OTHER_CLINIC = 2;
+
+const report = (attributes: string, id = 'r') =>
+  `<scu-report id="${id}" ${attributes}></scu-report>
+   <script>document.getElementById('${id}').setAttribute('api-url', window.API)</script>`;
+
+describe('<scu-report> in a portal of another origin', () => {
+  it('shows the report equal to plain SQL, tells the viewer’s changes to the portal and keeps them out of its address', async () => {
+    const page = await portalPage(browser(), report(`token="${ownerToken()}" filters='${JSON.stringify({ ...RANGE, group: 'payor' })}'`));
+    await expectTableMatches(page, RANGE, 'payor', DEMO_CLINIC, '#r');
+    const portalUrl = page.url();
+    await expect.poll(async () => (await eventsOf(page)).map((e) => e.name)).toEqual(expect.arrayContaining(['scu-ready', 'scu-loaded']));
+    // The viewer groups by provider, then narrows to Self-pay, through the widget's own controls.
+    await page.getByRole('radio', { name: 'Provider', exact: true }).check();
+    await expectTableMatches(page, RANGE, 'provider', DEMO_CLINIC, '#r');
+    await chooseInList(page, 'Payors', ['Self-pay']);
+    await expectTableMatches(page, { ...RANGE, payors: [null] }, 'provider', DEMO_CLINIC, '#r');
+    const changes = (await eventsOf(page)).filter((e) => e.name === 'scu-filters-change').map((e) => e.detail);
+    expect(changes).toEqual([{ filters: { ...RANGE, group: 'provider' } }, { filters: { ...RANGE, payors: ['none'], group: 'provider' } }]);
+    expect(page.url()).toBe(portalUrl);
+    // Print would print the portal's page: not offered in a widget.
+    expect(await page.getByRole('button', { name: 'Print' }).count()).toBe(0);
+    await closePage(page);
+  });
+
+  it('follows the portal’s filters, and opens the lines behind a figure inside the widget, telling the portal', async () => {
+    const page = await portalPage(browser(), report(`token="${ownerToken()}" filters='${JSON.stringify(RANGE)}'`));
+    await expectTableMatches(page, RANGE, 'code', DEMO_CLINIC, '#r');
+    await page.evaluate(
+      (range) => document.getElementById('r')!.setAttribute('filters', JSON.stringify({ ...range, billing: 'non-billable' })),
+      RANGE,
+    );
+    await expectTableMatches(page, { ...RANGE, billing: 'non-billable' }, 'code', DEMO_CLINIC, '#r');
+    // The portal's own change is not echoed back as the viewer's.
+    expect((await eventsOf(page)).filter((e) => e.name === 'scu-filters-change')).toEqual([]);
+    // The totals row's Units Billed: the lines behind it, in the widget's dialog.
+    const totals = screenFigures(await readTable(page, '#r')).get('Total')!;
+    await page
+      .locator('#r tfoot')
+      .getByRole('button', { name: /Units Billed/ })
+      .click();
+    const dialog = page.getByRole('dialog', { name: /Visit lines/ });
+    await expect
+      .poll(async () => (await dialog.locator('.drill-check').textContent()) ?? '', { timeout: 20_000 })
+      .toContain(`add up to the Units Billed you opened: ${Number(totals.units).toLocaleString('en-US')}`);
+    const drill = (await eventsOf(page)).find((e) => e.name === 'scu-drill')!.detail;
+    expect(drill).toEqual({
+      figure: 'units_billed',
+      period: 'report',
+      ...RANGE,
+      narrow: { providers: [], payors: [], caseTypes: [], codes: [], billing: null },
+    });
+    await closePage(page);
+  });
+
+  it('renews its token through getToken with the viewer’s filters kept and no reload', async () => {
+    const page = await portalPage(browser(), '<scu-report id="r"></scu-report>');
+    // Tokens of 62 s: a minute before expiry the widget asks again, so every request after 2 s renews.
+    const tokens = [ownerToken(DEMO_CLINIC, 62), ownerToken(DEMO_CLINIC, 3600)];
+    await page.exposeFunction('nextToken', () => tokens.shift() ?? ownerToken(DEMO_CLINIC, 3600));
+    await page.evaluate((range) => {
+      const w = window as unknown as { nextToken: () => Promise<string>; asked: number; API: string; loadedOnce: boolean };
+      w.asked = 0;
+      w.loadedOnce = true; // gone if the page reloads
+      const el = document.getElementById('r') as HTMLElement & { getToken: () => Promise<string> };
+      el.getToken = () => (w.asked++, w.nextToken());
+      el.setAttribute('filters', JSON.stringify({ ...range, group: 'payor' }));
+      el.setAttribute('api-url', w.API);
+    }, RANGE);
+    await expectTableMatches(page, RANGE, 'payor', DEMO_CLINIC, '#r');
+    expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBe(1);
+    await page.waitForTimeout(2_500);
+    await chooseInList(page, 'Payors', ['Self-pay']);
+    await expectTableMatches(page, { ...RANGE, payors: [null] }, 'payor', DEMO_CLINIC, '#r');
+    expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBe(2);
+    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    await closePage(page);
+  });
+
+  it('keeps two clinics’ reports on one page apart', async () => {
+    const page = await portalPage(
+      browser(),
+      report(`token="${ownerToken(DEMO_CLINIC)}" filters='${JSON.stringify(RANGE)}'`, 'one') +
+        report(`token="${ownerToken(OTHER_CLINIC)}" filters='${JSON.stringify({ ...RANGE, group: 'payor' })}' theme="dark"`, 'two'),
+    );
+    await expectTableMatches(page, RANGE, 'code', DEMO_CLINIC, '#one');
+    await expectTableMatches(page, RANGE, 'payor', OTHER_CLINIC, '#two');
+    const [one, two] = await Promise.all([
+      expectedReport(inject('browserDatabase'), DEMO_CLINIC, RANGE, null),
+      expectedReport(inject('browserDatabase'), OTHER_CLINIC, RANGE, null),
+    ]);
+    expect(one.get('Total')).not.toEqual(two.get('Total'));
+    await closePage(page);
+  });
+});
