@@ -1,13 +1,15 @@
 /**
- * The `<scu-report>` widget with the report page's stylesheet for its shadow root. Loaded on first use
- * (widgets.ts): the report and its charts are most of the script, and a page with only figures never
- * needs them.
+ * The report widgets (`<scu-report>`, `<scu-chart>`) with the report page's stylesheet for their shadow
+ * roots. Loaded on first use (widgets.ts): the report and its charts are most of the script, and a page
+ * with only figures never needs them.
  */
 import reportCss from '../style.css?inline';
+import widgetCss from './report-widget.css?inline';
+import ScuChart from './ScuChart.ce.vue';
 import ScuReport from './ScuReport.ce.vue';
 
 /** The report page's stylesheet, for a shadow root: its document-level rules (`:root`) become the host's. */
-const reportStyles = reportCss.replace(/:root\b/g, ':host');
+const styles = [reportCss.replace(/:root\b/g, ':host'), widgetCss];
 
-const own = (ScuReport as { styles?: string[] }).styles ?? [];
-export default Object.assign({}, ScuReport, { styles: [reportStyles, ...own] }) as typeof ScuReport;
+export const report = Object.assign({}, ScuReport, { styles }) as typeof ScuReport;
+export const chart = Object.assign({}, ScuChart, { styles }) as typeof ScuChart;

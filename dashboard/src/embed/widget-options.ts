@@ -4,6 +4,7 @@
  * the widget and sent as an `scu-error` event), never a blank box or figures silently unfiltered.
  * `filters` takes the dashboard URL's own names and means exactly what the URL means (the same parser).
  */
+import { CHART_KINDS, type ChartKind } from '../lib/chart-kinds.js';
 import { FIGURE_INFO } from '../lib/drill-lines.js';
 import type { DrillFigure } from '../lib/drill.js';
 import { isIsoDate } from '../lib/clinic-calendar.js';
@@ -75,6 +76,13 @@ export function parseMeasure(text: string | null | undefined): FigureMeasure {
   if (!(FIGURE_MEASURES as string[]).includes(text))
     throw new WidgetConfigError(`measure "${text}" is not a figure of the report: one of ${FIGURE_MEASURES.join(', ')}`);
   return text as FigureMeasure;
+}
+
+export function parseChartKind(text: string | null | undefined): ChartKind {
+  if (!text) throw new WidgetConfigError(`kind is required: one of ${CHART_KINDS.join(', ')}`);
+  if (!(CHART_KINDS as readonly string[]).includes(text))
+    throw new WidgetConfigError(`kind "${text}" is not a chart of the report: one of ${CHART_KINDS.join(', ')}`);
+  return text as ChartKind;
 }
 
 export function parseTheme(text: string | null | undefined): 'light' | 'dark' {

@@ -3,25 +3,37 @@
  * widgets' custom elements and `window.ServiceCodeUsage`, the same widgets for portals that do not
  * write custom elements themselves: `mount(element, options)` → `{ update(options), refresh(), unmount() }`.
  *
- * Registered so far: `<scu-report>` and `<scu-figure>`; `<scu-chart>` is not built yet (issue 10):
- * mounting one says which widgets there are instead of leaving an empty element.
+ * Elements: `<scu-report>`, `<scu-chart kind="…">`, `<scu-figure measure="…">`; mounting another widget
+ * says which there are instead of leaving an empty element.
  */
-import { defineAsyncComponent, defineCustomElement } from 'vue';
+import { defineAsyncComponent, defineCustomElement, type Component, type DefineComponent } from 'vue';
 import ScuFigure from './ScuFigure.ce.vue';
 
-const ELEMENTS = { report: 'scu-report', figure: 'scu-figure' } as const;
+const ELEMENTS = { report: 'scu-report', chart: 'scu-chart', figure: 'scu-figure' } as const;
 type WidgetKind = keyof typeof ELEMENTS;
 
 if (!customElements.get(ELEMENTS.figure)) customElements.define(ELEMENTS.figure, defineCustomElement(ScuFigure));
-// The report (and ECharts) in a chunk of its own, fetched when the first <scu-report> connects.
+// The report and its charts (and ECharts) in a chunk of their own, fetched when the first of them connects.
+const lazy = (load: () => Promise<Component>) => defineCustomElement(defineAsyncComponent(load) as DefineComponent);
 if (!customElements.get(ELEMENTS.report))
-  customElements.define(ELEMENTS.report, defineCustomElement(defineAsyncComponent(() => import('./report-element.js'))));
+  customElements.define(
+    ELEMENTS.report,
+    lazy(() => import('./report-element.js').then((m) => m.report)),
+  );
+if (!customElements.get(ELEMENTS.chart))
+  customElements.define(
+    ELEMENTS.chart,
+    lazy(() => import('./report-element.js').then((m) => m.chart)),
+  );
 
 export interface MountOptions {
   widget: WidgetKind;
   apiUrl: string;
   token?: string;
   getToken?: () => Promise<string> | string;
+  /** `<scu-chart>`'s chart. */
+  kind?: string;
+  /** `<scu-figure>`'s measure. */
   measure?: string;
   /** The URL contract's filter names, as an object. */
   filters?: Record<string, unknown>;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import jwt from 'jsonwebtoken';
 import {
   FIGURE_MEASURES,
+  parseChartKind,
   filtersOf,
   parseApiUrl,
   parseCurrency,
@@ -87,6 +88,12 @@ describe('the other attributes', () => {
     expect(FIGURE_MEASURES).not.toContain('lines');
     fails(() => parseMeasure('lines'), /measure "lines" is not a figure of the report: one of units_billed/);
     fails(() => parseMeasure(undefined), /measure is required/);
+  });
+
+  it('takes a chart of the report by its kind', () => {
+    for (const kind of ['trend', 'top-codes', 'payor-mix', 'maturity', 'heatmap']) expect(parseChartKind(kind)).toBe(kind);
+    fails(() => parseChartKind('pie'), /kind "pie" is not a chart of the report: one of trend, top-codes, payor-mix, maturity, heatmap/);
+    fails(() => parseChartKind(''), /kind is required/);
   });
 
   it('reads theme, locale, currency and the API address strictly', () => {
