@@ -20,9 +20,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     lib: {
-      entry: fileURLToPath(new URL('./src/embed/widgets.ts', import.meta.url)),
+      // widgets.js for portals; frame.js for the iframe mode's pages (/embed/report, …), which imports it.
+      entry: {
+        widgets: fileURLToPath(new URL('./src/embed/widgets.ts', import.meta.url)),
+        frame: fileURLToPath(new URL('./src/embed/frame.ts', import.meta.url)),
+      },
       formats: ['es'],
-      fileName: () => 'widgets.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     // The chunks widgets.js imports (shared code; the report widget, on first use), served beside it.
     rollupOptions: { output: { chunkFileNames: 'widgets-chunk-[hash].js' } },

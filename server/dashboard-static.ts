@@ -90,3 +90,32 @@ export function serveEmbedScript(app: express.Express, embedDir: string, allowed
     } else res.send(script.raw);
   });
 }
+
+/**
+ * The iframe mode's pages (docs/embedding.md): `/embed/report`, `/embed/chart`, `/embed/figure`, one
+ * widget each, run by `/embed/frame.js`. The page says which portal origins it may talk to (the
+ * allowed origins are no secret: the frame-ancestors header lists them too), so the frame writes its
+ * events only to such a parent and takes actions only from it.
+ */
+export function serveEmbedFrames(app: express.Express, embedDir: string, allowedOrigins: readonly string[]): void {
+  const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="scu-allowed-origins" content="${allowedOrigins.map((o) => o.replace(/[^\w:/.\-[\]]/g, '')).join(' ')}">
+<title>Service Code Usage</title>
+<style>html, body { margin: 0; background: transparent; }</style>
+<script type="module" src="/embed/frame.js"></script>
+</head>
+<body></body>
+</html>
+`;
+  app.get(['/embed/report', '/embed/chart', '/embed/figure'], (_req, res) => {
+    if (!fs.existsSync(path.join(embedDir, 'frame.js'))) {
+      res.status(503).type('text/plain').send('The embedding script is not built: run `npm run build`.');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').type('html').send(page);
+  });
+}

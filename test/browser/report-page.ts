@@ -1,6 +1,6 @@
 /** Driving the report page in Chromium: open it with a token, read its table as text. */
 import jwt from 'jsonwebtoken';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { mintToken } from '../../server/security/tokens.js';
 import { DEMO_CLINIC } from './fixtures.js';
@@ -130,7 +130,7 @@ export interface ScreenTable {
  * fails at once and says which, rather than waiting for a table that is not coming. `widget`: the
  * selector of a `<scu-report>` whose shadow root holds the report (an embedded report).
  */
-export async function readTable(page: Page, widget: string | null = null): Promise<ScreenTable> {
+export async function readTable(page: Page | Frame, widget: string | null = null): Promise<ScreenTable> {
   const handle = await page.waitForFunction(
     (widget) => {
       const root = widget ? document.querySelector(widget)?.shadowRoot : document;

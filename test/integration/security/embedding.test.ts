@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serveEmbedScript } from '../../../server/dashboard-static.js';
+import { serveEmbedFrames, serveEmbedScript } from '../../../server/dashboard-static.js';
 import { applyHttpSecurity } from '../../../server/security/http-security.js';
 import { V, nowSeconds, ownerToken, rawToken, request } from './client.js';
 import { TARGETS } from './oracle.js';
@@ -35,7 +35,9 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
     fs.writeFileSync(path.join(embedDir, 'widgets.js'), SCRIPT);
     fs.writeFileSync(path.join(embedDir, 'widgets-chunk-Ab1_c-2.js'), 'export const chunk = 1;');
     fs.writeFileSync(path.join(embedDir, 'notes.txt'), 'not a module');
+    fs.writeFileSync(path.join(embedDir, 'frame.js'), 'import "./widgets.js";');
     serveEmbedScript(app, embedDir, [PORTAL, OTHER_PORTAL]);
+    serveEmbedFrames(app, embedDir, [PORTAL, OTHER_PORTAL]);
     serveEmbedScript(missing, path.join(embedDir, 'not-built'), [PORTAL]);
     app.post('/cubejs-api/v1/load', (req, res) => res.json({ echo: req.body }));
     app.get('/', (_req, res) => res.type('html').send('<!doctype html><title>report</title>'));
@@ -78,6 +80,18 @@ describe('with portal origins configured (SCU_ALLOWED_ORIGINS)', () => {
     for (const origin of ['https://evil.example.test', `${PORTAL}.evil.test`, 'null']) {
       const other = await fetch(url, { headers: { origin } });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('serves the iframe mode’s pages, frameable by those portals only and naming them for the frame script', async () => {
+    for (const page of ['report', 'chart', 'figure']) {
+      const res = await fetch(`${base}/embed/${page}?from=2026-07-01&to=2026-09-30`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(`frame-ancestors 'self' ${PORTAL} ${OTHER_PORTAL}`);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const html = await res.text();
+      expect(html).toContain(`<meta name="scu-allowed-origins" content="${PORTAL} ${OTHER_PORTAL}">`);
+      expect(html).toContain('<script type="module" src="/embed/frame.js"></script>');
     }
   });
 
