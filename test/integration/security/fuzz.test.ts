@@ -4,7 +4,7 @@
  * (test/support/security-dataset.ts: same codes, provider names and amounts; plus the demo clinics,
  * which share code strings). Over REST (POST and GET) and the WebSocket. Must hold:
  *   - zero rows outside the token's scope: every row that carries the clinic (and, for a provider,
- *     the provider) is the token's; a query without those dimensions must answer exactly the rows
+ *     the provider; for a token with scope claims, the provider, payor or case type) is the token's; a query without those dimensions must answer exactly the rows
  *     of the same query with them added (within the scope they are constant, so adding them changes
  *     no group), which are checked in turn;
  *   - totals of unfiltered queries equal plain SQL for the token's clinic/provider;
@@ -14,7 +14,7 @@
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Random } from '../../../server/db/seed/random.js';
-import { mintToken } from '../../../server/security/tokens.js';
+import { mintToken, type TokenClaims } from '../../../server/security/tokens.js';
 import { SECURITY_CLINIC_IDS } from '../../support/security-dataset.js';
 import { CubeSocket, V, load, request, type Reply } from './client.js';
 import { fuzzQuery, type ValuePool, type ViewMeta } from './fuzz-queries.js';
@@ -25,6 +25,8 @@ const QUERIES = Number(process.env.FUZZ_QUERIES ?? 2000);
 const CONCURRENCY = 4;
 const DEMO_CLINICS = [1, 2, 3];
 const ROLES = ['owner', 'billing', 'provider'] as const;
+/** Share of tokens that carry scope claims (provider_ids, payor_ids, case_type_ids; docs/security.md). */
+const SCOPED_SHARE = 0.35;
 /** MariaDB by default; FUZZ_TARGET=duckdb runs the same queries against the DuckDB server. */
 const TARGET: Target = process.env.FUZZ_TARGET === 'duckdb' ? 'duckdb' : 'mysql';
 const url = () => inject(TARGET === 'duckdb' ? 'duckdbUrl' : 'mysqlUrl');
@@ -68,8 +70,14 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
   const views: ViewMeta[] = [];
   const pool: ValuePool = { strings: new Map(), numbers: new Map(), dates: [] };
   const providerScoped = new Set<string>();
+  /** Views with payor_id / case_type_id: narrowed by payor_ids / case_type_ids. */
+  const payorScoped = new Set<string>();
+  const caseTypeScoped = new Set<string>();
   let clinics: number[] = [];
   const providers = new Map<number, number[]>();
+  /** Each clinic's payor and case-type ids, for the scope claims. */
+  const payors = new Map<number, number[]>();
+  const caseTypes = new Map<number, number[]>();
 
   beforeAll(async () => {
     clinics = await clinicsWithData(TARGET, [...DEMO_CLINICS, ...SECURITY_CLINIC_IDS]);
@@ -88,6 +96,8 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
         timeDimension: cube.dimensions.find((d) => d.type === 'time')?.name,
       });
       if (cube.dimensions.some((d) => d.name === `${cube.name}.provider_id`)) providerScoped.add(cube.name);
+      if (cube.dimensions.some((d) => d.name === `${cube.name}.payor_id`)) payorScoped.add(cube.name);
+      if (cube.dimensions.some((d) => d.name === `${cube.name}.case_type_id`)) caseTypeScoped.add(cube.name);
     }
     // Filter values: every clinic's strings (look-alike strings included) and every clinic's ids.
     for (const view of views) {
@@ -106,6 +116,10 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
     }
     const ids = async (sql: string) => (await sqlRows(TARGET, sql)).map((r) => Number(Object.values(r)[0]));
     const inClinics = `clinic_id IN (${clinics.join(', ')})`;
+    for (const clinic of clinics) {
+      payors.set(clinic, await ids(`SELECT id FROM payors WHERE clinic_id = ${clinic} ORDER BY id`));
+      caseTypes.set(clinic, await ids(`SELECT id FROM case_types WHERE clinic_id = ${clinic} ORDER BY id`));
+    }
     const numberPools: Record<string, number[]> = {
       clinic_id: clinics,
       provider_id: await ids(`SELECT id FROM providers WHERE ${inClinics}`),
@@ -137,7 +151,32 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
         const from = random.chance(0.1) ? random.pick(otherClinics) : clinicId;
         scope = { clinicId, providerId: random.pick(providers.get(from)!) };
       }
-      const jwt = mintToken(secret, { clinic_id: clinicId, role, ...(scope.providerId ? { provider_id: scope.providerId } : {}) }, 3600);
+      const claims: TokenClaims = { clinic_id: clinicId, role, ...(scope.providerId ? { provider_id: scope.providerId } : {}) };
+      if (random.chance(SCOPED_SHARE)) {
+        // Some ids of the clinic, now and then one of another clinic's (it matches nothing), and "none".
+        const some = <T>(ids: T[], extra: T[]): T[] => {
+          const picked = ids.filter(() => random.chance(0.4));
+          if (picked.length === 0 && ids.length > 0) picked.push(random.pick(ids));
+          if (random.chance(0.15) && extra.length > 0) picked.push(random.pick(extra));
+          return picked.length > 0 ? picked : extra.slice(0, 1);
+        };
+        const other = random.pick(otherClinics);
+        if (role === 'provider') {
+          if (random.chance(0.3)) claims.provider_ids = [scope.providerId!];
+        } else if (random.chance(0.5)) {
+          claims.provider_ids = some(providers.get(clinicId)!, providers.get(other)!);
+        }
+        if (random.chance(0.6)) {
+          claims.payor_ids = some<number | 'none'>(payors.get(clinicId)!, payors.get(other)!);
+          if (random.chance(0.4)) claims.payor_ids.push('none');
+        }
+        if (random.chance(0.5)) {
+          claims.case_type_ids = some<number | 'none'>(caseTypes.get(clinicId)!, caseTypes.get(other)!);
+          if (random.chance(0.4)) claims.case_type_ids.push('none');
+        }
+        scope = { ...scope, providerIds: claims.provider_ids, payorIds: claims.payor_ids, caseTypeIds: claims.case_type_ids };
+      }
+      const jwt = mintToken(secret, claims, 3600);
       const token: Token = { scope, role, jwt, otherClinics };
       tokens.push(token);
       const how = random.float();
@@ -192,6 +231,20 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
         ) {
           fail(i, `row of provider ${String(provider)} under a token of provider ${token.scope.providerId}`, query);
           return;
+        }
+        // The scope claims: null is "none" (self-pay, no case).
+        for (const [member, ids, scoped] of [
+          ['provider_id', token.scope.providerIds, providerScoped],
+          ['payor_id', token.scope.payorIds, payorScoped],
+          ['case_type_id', token.scope.caseTypeIds, caseTypeScoped],
+        ] as const) {
+          const value = row[`${view}.${member}`];
+          if (!ids || value === undefined || !scoped.has(view)) continue;
+          const id = value === null ? 'none' : Number(value);
+          if (!(ids as (number | 'none')[]).includes(id)) {
+            fail(i, `row of ${member} ${String(value)} under a token scoped to ${member}s ${JSON.stringify(ids)}`, query);
+            return;
+          }
         }
       }
     }
@@ -249,7 +302,7 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
         !td?.compareDateRange &&
         results[0]!.data.length < results[0]!.limit
       ) {
-        const key = `${token.scope.clinicId}/${token.scope.providerId ?? ''}`;
+        const key = JSON.stringify(token.scope);
         if (!oracle.has(key))
           oracle.set(
             key,
@@ -278,9 +331,10 @@ describe(`tenant-isolation fuzz (${TARGET === 'duckdb' ? 'DuckDB' : 'MariaDB'})`
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const roles = Object.fromEntries(ROLES.map((r) => [r, tokens.filter((t) => t.role === r).length]));
+    const scoped = tokens.filter((t) => t.scope.providerIds || t.scope.payorIds || t.scope.caseTypeIds).length;
     console.log(
       `fuzz: ${QUERIES} queries (seed ${SEED}), ${stats.requests} requests in ${seconds} s over clinics ${clinics.join(', ')}; ` +
-        `roles ${JSON.stringify(roles)}; ${stats.rowsChecked} rows checked, ${stats.pairedComparisons} paired comparisons, ` +
+        `roles ${JSON.stringify(roles)}, ${scoped} with scope claims; ${stats.rowsChecked} rows checked, ${stats.pairedComparisons} paired comparisons, ` +
         `${stats.oracleComparisons} plain-SQL totals; ${failures.length} failures`,
     );
     expect(failures).toEqual([]);
