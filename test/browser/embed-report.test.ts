@@ -92,6 +92,37 @@ describe('<scu-report> in a portal of another origin', () => {
     await closePage(page);
   });
 
+  it('keeps the filters the portal locked or hid out of the viewer’s hands, whatever the viewer clicks', async () => {
+    const filters = { ...RANGE, billing: 'billable', compare: 'previous' };
+    const page = await portalPage(
+      browser(),
+      report(`token="${ownerToken()}" filters='${JSON.stringify(filters)}' locked="billing,codes" hidden="providers,compare"`),
+    );
+    await expectTableMatches(page, { ...RANGE, billing: 'billable' }, 'code', DEMO_CLINIC, '#r');
+    const widget = page.locator('#r');
+    // Locked: shown, disabled; hidden: not shown.
+    expect(await widget.getByRole('combobox', { name: 'Billing type' }).isDisabled()).toBe(true);
+    expect(await widget.getByRole('button', { name: /^Service codes/ }).isDisabled()).toBe(true);
+    expect(await widget.getByRole('button', { name: /^Providers/ }).count()).toBe(0);
+    expect(await widget.getByRole('combobox', { name: 'Compare with' }).count()).toBe(0);
+    expect(await widget.getByRole('button', { name: /^Payors/ }).isDisabled()).toBe(false);
+    // A click that would narrow to a code (the row's "Show by provider") regroups but keeps the codes as the portal set them.
+    const [code] = [...screenFigures(await readTable(page, '#r')).keys()];
+    await page.getByRole('button', { name: `Show by provider: ${code}` }).click();
+    await expectTableMatches(page, { ...RANGE, billing: 'billable' }, 'provider', DEMO_CLINIC, '#r');
+    const changes = (await eventsOf(page)).filter((e) => e.name === 'scu-filters-change').map((e) => e.detail);
+    expect(changes).toEqual([{ filters: { ...RANGE, billing: 'billable', group: 'provider', compare: 'previous' } }]);
+    await closePage(page);
+  });
+
+  it('says which filter name is unknown in locked or hidden', async () => {
+    const page = await portalPage(browser(), report(`token="${ownerToken()}" locked="payor"`));
+    await expect
+      .poll(async () => (await page.locator('#r').getByRole('alert').count()) && page.locator('#r').getByRole('alert').textContent())
+      .toMatch(/locked names an unknown filter "payor": the filters are from, to, providers, payors/);
+    await closePage(page);
+  });
+
   it('keeps two clinics’ reports on one page apart', async () => {
     const page = await portalPage(
       browser(),

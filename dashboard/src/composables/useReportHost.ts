@@ -1,5 +1,6 @@
 import { inject, provide, type InjectionKey } from 'vue';
 import type { DrillSelection } from '../lib/drill.js';
+import { NO_LOCKS, type FilterLocks } from '../lib/filter-locks.js';
 
 /** What the report tells the page that embeds it as a widget (the `<scu-report>` element's events). */
 export interface ReportHost {
@@ -9,6 +10,8 @@ export interface ReportHost {
   drill(drill: Pick<DrillSelection, 'figure' | 'period' | 'from' | 'to' | 'narrow'>): void;
   /** The viewer exported the table as CSV (`rows`: lines of figures in it). */
   exported(rows: number): void;
+  /** Filters the portal fixed (`locked`, `hidden`). */
+  locks(): FilterLocks;
 }
 
 const REPORT_HOST: InjectionKey<ReportHost> = Symbol('report-host');
@@ -20,4 +23,10 @@ export function provideReportHost(host: ReportHost): void {
 /** The widget host of the report below it; null on the report page itself. */
 export function useReportHost(): ReportHost | null {
   return inject(REPORT_HOST, null);
+}
+
+/** The filters fixed for the viewer: none on the report page itself. */
+export function useFilterLocks(): () => FilterLocks {
+  const host = useReportHost();
+  return () => host?.locks() ?? NO_LOCKS;
 }

@@ -1,4 +1,5 @@
 import { inject, onScopeDispose, provide, shallowRef, type InjectionKey, type ShallowRef } from 'vue';
+import { NO_LOCKS, unlockedPatch, type FilterLocks } from '../lib/filter-locks.js';
 import { parseReportState, sameState, serializeReportState, type ReportState } from '../lib/report-state.js';
 
 export interface ReportStateControl {
@@ -17,17 +18,19 @@ export function provideReportState(control: ReportStateControl): void {
 
 /**
  * The report's state in memory (a widget's: a portal page's address is the portal's). The viewer's
- * changes (`update`) are told to `onChange`; the host's (`reset`, a new `filters` attribute) are not.
+ * changes (`update`) leave the filters the portal fixed (`locks`) as they are and are told to
+ * `onChange`; the host's (`reset`, a new `filters` attribute) are not told.
  */
 export function memoryReportState(
   initial: ReportState,
   onChange: (state: ReportState) => void = () => undefined,
+  locks: () => FilterLocks = () => NO_LOCKS,
 ): ReportStateControl & { reset(state: ReportState): void } {
   const state = shallowRef<ReportState>(initial);
   return {
     state,
     update(patch) {
-      const next: ReportState = { ...state.value, ...patch };
+      const next: ReportState = { ...state.value, ...unlockedPatch(patch, locks()) };
       if (sameState(next, state.value)) return;
       state.value = next;
       onChange(next);

@@ -1,11 +1,13 @@
 /**
  * The report inside a widget (`<scu-report>`, `<scu-chart>`): its state in memory, set by the `filters`
- * attribute and told to the portal when the viewer changes it; what the viewer does told as events;
+ * attribute and told to the portal when the viewer changes it, the filters the portal fixed (`locked`,
+ * `hidden`) left as they are; what the viewer does told as events;
  * and a token the server refuses as expired handled without losing that state.
  */
 import { ref, watch, type ComputedRef } from 'vue';
 import { provideReportHost } from '../composables/useReportHost.js';
 import { memoryReportState, provideReportState } from '../composables/useReportState.js';
+import { NO_LOCKS, type FilterLocks } from '../lib/filter-locks.js';
 import { parseReportState, type ReportState } from '../lib/report-state.js';
 import type { useWidgetRoot, WidgetConfig } from './useWidgetRoot.js';
 import { filtersOf } from './widget-options.js';
@@ -13,14 +15,17 @@ import { filtersOf } from './widget-options.js';
 type Root = ReturnType<typeof useWidgetRoot>;
 
 export function useEmbeddedReport(
-  config: ComputedRef<WidgetConfig<{ state: ReportState }>>,
+  config: ComputedRef<WidgetConfig<{ state: ReportState; locks: FilterLocks }>>,
   root: Pick<Root, 'emit' | 'loaded' | 'invalidateToken'>,
   hasGetToken: () => boolean,
   token: () => string | undefined,
 ) {
   const { emit, loaded, invalidateToken } = root;
-  const state = memoryReportState(config.value.ok ? config.value.state : parseReportState(''), (s) =>
-    emit('scu-filters-change', { filters: filtersOf(s) }),
+  const locks = () => (config.value.ok ? config.value.locks : NO_LOCKS);
+  const state = memoryReportState(
+    config.value.ok ? config.value.state : parseReportState(''),
+    (s) => emit('scu-filters-change', { filters: filtersOf(s) }),
+    locks,
   );
   provideReportState(state);
   watch(config, (c) => c.ok && state.reset(c.state));
@@ -28,6 +33,7 @@ export function useEmbeddedReport(
     loaded,
     drill: (drill) => emit('scu-drill', { ...drill }),
     exported: (rows) => emit('scu-export', { rows }),
+    locks,
   });
 
   // With getToken the report starts again with a fresh token (its state is kept here, so the viewer's

@@ -5,7 +5,7 @@
  * or a failed request, `scu-token-expiring`, and `scu-resize` whenever its content's height changes.
  */
 import { computed, onBeforeUnmount, onMounted, useHost, watch, type ComputedRef, type Ref } from 'vue';
-import { createCubeClient, provideCubeClient } from '../composables/useCubeApi.js';
+import { createCubeClient, provideCubeClient, type CubeClient } from '../composables/useCubeApi.js';
 import { emitWidgetEvent, type WidgetEventDetails, type WidgetEventName } from './widget-events.js';
 import { parseApiUrl, parseCurrency, parseLocale, parseTheme, WidgetConfigError } from './widget-options.js';
 import { createWidgetToken } from './widget-token.js';
@@ -56,8 +56,19 @@ export function useWidgetRoot<T extends object>(props: WidgetProps, readOwn: () 
   );
   watch(() => props.token, token.watch, { immediate: true });
   onBeforeUnmount(token.dispose);
-  // One client for the element's life (the API address as connected): it asks for the token before every request.
-  provideCubeClient(createCubeClient(token.current, config.value.ok ? config.value.apiUrl : '/cubejs-api/v1'));
+  // A client per API address, made when a request needs it: a portal may set `api-url` after the
+  // element connected (it then applies to the next request). Each asks for the token before every request.
+  let client: { url: string; api: CubeClient } | null = null;
+  const current = (): CubeClient => {
+    const c = config.value;
+    if (!c.ok) throw new WidgetConfigError(c.message);
+    if (client?.url !== c.apiUrl) client = { url: c.apiUrl, api: createCubeClient(token.current, c.apiUrl) };
+    return client.api;
+  };
+  provideCubeClient({
+    load: ((...args: Parameters<CubeClient['load']>) => current().load(...args)) as CubeClient['load'],
+    meta: ((...args: Parameters<CubeClient['meta']>) => current().meta(...args)) as CubeClient['meta'],
+  });
 
   watch(
     () => (config.value.ok ? null : config.value.message),
@@ -83,5 +94,15 @@ export function useWidgetRoot<T extends object>(props: WidgetProps, readOwn: () 
   });
   onBeforeUnmount(() => observer?.disconnect());
 
-  return { config, emit, loaded, problem: (p: WidgetEventDetails['scu-error']) => emit('scu-error', p), invalidateToken: token.invalidate };
+  /** A token or a getToken is there: until then the widget asks for nothing (a frame waits for its token message). */
+  const hasToken = computed(() => !!props.token || !!props.getToken);
+
+  return {
+    config,
+    hasToken,
+    emit,
+    loaded,
+    problem: (p: WidgetEventDetails['scu-error']) => emit('scu-error', p),
+    invalidateToken: token.invalidate,
+  };
 }

@@ -5,6 +5,7 @@
  * `filters` takes the dashboard URL's own names and means exactly what the URL means (the same parser).
  */
 import { CHART_KINDS, type ChartKind } from '../lib/chart-kinds.js';
+import { CONTROL_OF_KEY, type FilterLocks } from '../lib/filter-locks.js';
 import { FIGURE_INFO } from '../lib/drill-lines.js';
 import type { DrillFigure } from '../lib/drill.js';
 import { isIsoDate } from '../lib/clinic-calendar.js';
@@ -130,4 +131,22 @@ export function filtersOf(state: ReportState): Record<string, string | string[]>
     if (value !== null) filters[key] = LIST_KEYS.includes(key) ? value.split(',') : value;
   }
   return filters;
+}
+
+/** `locked` and `hidden` (comma-separated filter names of the URL) as the controls they fix; a hidden
+ * filter is locked too (a viewer could not see, let alone undo, a change to it). */
+export function parseLocks(locked: string | null | undefined, hidden: string | null | undefined): FilterLocks {
+  const controls = (attribute: string, text: string | null | undefined) =>
+    (text ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((key) => {
+        const control = CONTROL_OF_KEY[key];
+        if (!control)
+          throw new WidgetConfigError(`${attribute} names an unknown filter "${key}": the filters are ${FILTER_KEYS.join(', ')}`);
+        return control;
+      });
+  const hiddenControls = new Set(controls('hidden', hidden));
+  return { locked: new Set([...controls('locked', locked), ...hiddenControls]), hidden: hiddenControls };
 }

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import {
   FIGURE_MEASURES,
   parseChartKind,
+  parseLocks,
   filtersOf,
   parseApiUrl,
   parseCurrency,
@@ -13,6 +14,7 @@ import {
   WidgetConfigError,
 } from '../../../dashboard/src/embed/widget-options.js';
 import { createWidgetToken, RENEW_BEFORE_MS } from '../../../dashboard/src/embed/widget-token.js';
+import { unlockedPatch } from '../../../dashboard/src/lib/filter-locks.js';
 import { parseReportState } from '../../../dashboard/src/lib/report-state.js';
 
 const fails = (fn: () => unknown, message: RegExp) => {
@@ -88,6 +90,19 @@ describe('the other attributes', () => {
     expect(FIGURE_MEASURES).not.toContain('lines');
     fails(() => parseMeasure('lines'), /measure "lines" is not a figure of the report: one of units_billed/);
     fails(() => parseMeasure(undefined), /measure is required/);
+  });
+
+  it('reads locked and hidden as the controls they fix, a hidden one locked too', () => {
+    const locks = parseLocks('from, billing', 'providers,case_types');
+    expect([...locks.locked].sort()).toEqual(['billing', 'caseTypes', 'dates', 'providers']);
+    expect([...locks.hidden].sort()).toEqual(['caseTypes', 'providers']);
+    expect(parseLocks(undefined, '').locked.size).toBe(0);
+    fails(() => parseLocks('payor', null), /locked names an unknown filter "payor": the filters are from, to, providers/);
+    fails(() => parseLocks(null, 'sort'), /hidden names an unknown filter "sort"/);
+    // The state keeps what is fixed, whatever a change says (a chart's "Show only", "Clear filters").
+    const patch = { from: '2026-01-01', to: '2026-01-31', billing: null, codes: ['97110'], group: 'payor' as const, pivot: true };
+    expect(unlockedPatch(patch, parseLocks('to,group', 'billing'))).toEqual({ codes: ['97110'] });
+    expect(unlockedPatch(patch, parseLocks('', ''))).toEqual(patch);
   });
 
   it('takes a chart of the report by its kind', () => {
