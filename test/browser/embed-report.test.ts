@@ -5,8 +5,13 @@
  * behind a figure opened inside the widget and told as `scu-drill`; a token renewed through getToken
  * with the viewer's filters kept and no reload; two clinics on one page kept apart.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { expectedReport } from './expected-sql.js';
+import { mintToken } from '../../server/security/tokens.js';
+import { parseCsv } from './csv.js';
+import { busiest, expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
 import { eventsOf, portalPage } from './portal-page.js';
 import { chooseInList, closePage, expectTableMatches, ownerToken, readTable, screenFigures, useSharedBrowser } from './report-page.js';
@@ -120,6 +125,63 @@ describe('<scu-report> in a portal of another origin', () => {
     await expect
       .poll(async () => (await page.locator('#r').getByRole('alert').count()) && page.locator('#r').getByRole('alert').textContent())
       .toMatch(/locked names an unknown filter "payor": the filters are from, to, providers, payors/);
+    await closePage(page);
+  });
+
+  it('shows only what its token’s scope claims allow: the table, the CSV, and any query the page can make', async () => {
+    const named = (await busiest(inject('browserDatabase'), DEMO_CLINIC, RANGE, 'payor')).filter((p) => p.id !== 'none');
+    const [inScope, outOfScope] = [named[0]!, named[1]!];
+    const token = mintToken(inject('apiSecret'), { clinic_id: DEMO_CLINIC, role: 'owner', payor_ids: [Number(inScope.id), 'none'] }, 3600);
+    const page = await portalPage(browser(), report(`token="${token}" filters='${JSON.stringify({ ...RANGE, group: 'payor' })}'`));
+    const scoped = { ...RANGE, payors: [Number(inScope.id), null] };
+    await expectTableMatches(page, scoped, 'payor', DEMO_CLINIC, '#r');
+    expect([...screenFigures(await readTable(page, '#r')).keys()].sort()).toEqual([inScope.name, 'Self-pay', 'Total'].sort());
+    // The CSV the viewer exports holds the same rows only.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const local = path.join(os.tmpdir(), `scu-embed-scope-${process.pid}-${Date.now()}.csv`);
+    await file.saveAs(local);
+    const csv = parseCsv(fs.readFileSync(local, 'utf8').slice(1));
+    fs.rmSync(local);
+    const header = csv.findIndex((row) => row[0] === 'Payor');
+    expect(
+      csv
+        .slice(header + 1)
+        .map((row) => row[0])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual([inScope.name, 'Self-pay', 'Total'].sort());
+    expect((await eventsOf(page)).find((e) => e.name === 'scu-export')!.detail).toEqual({ rows: 2 });
+    // A query the page crafts with the same token, asking for another payor outright or in an OR: nothing outside.
+    const rows = await page.evaluate(
+      async ([api, t, other, range]) => {
+        const query = {
+          measures: ['service_code_usage.units_billed'],
+          dimensions: ['service_code_usage.payor_id'],
+          timeDimensions: [{ dimension: 'service_code_usage.date_of_service', dateRange: [range.from, range.to] }],
+          filters: [
+            {
+              or: [
+                { member: 'service_code_usage.payor_id', operator: 'equals', values: [other] },
+                { member: 'service_code_usage.payor_id', operator: 'set' },
+              ],
+            },
+          ],
+        };
+        for (;;) {
+          const r = await fetch(`${api}/load`, {
+            method: 'POST',
+            headers: { authorization: t, 'content-type': 'application/json' },
+            body: JSON.stringify({ query }),
+          });
+          const body = (await r.json()) as { error?: string; data?: Record<string, unknown>[] };
+          if (body.error === 'Continue wait') continue;
+          if (!r.ok) throw new Error(JSON.stringify(body));
+          return body.data ?? [];
+        }
+      },
+      [`${inject('dashboardUrl')}/cubejs-api/v1`, token, outOfScope.id, RANGE] as const,
+    );
+    expect(rows.map((r) => String(r['service_code_usage.payor_id']))).toEqual([inScope.id]);
     await closePage(page);
   });
 
