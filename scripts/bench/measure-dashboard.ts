@@ -4,7 +4,10 @@
  *   - the report page's JavaScript, gzipped: every script the page loads, as Chromium received it;
  *   - time to first data on screen: navigation start to the first row of the report table, in headless
  *     Chromium against the real server on localhost, each run in a fresh browser context (no HTTP
- *     cache), medians over several runs.
+ *     cache), medians over several runs;
+ *   - the embedding script (issue 10, docs/embedding.md): what a portal page of another origin loads for
+ *     a `<scu-figure>` and for a `<scu-report>` (every script from /embed/, gzipped), and the time from
+ *     navigation start to the widget's `scu-loaded` event, the same way.
  *
  *   node --import tsx scripts/bench/measure-dashboard.ts [--runs 7] [--db mysql|duckdb] [--no-build] [--json]
  *
@@ -24,6 +27,7 @@ import { createApp, type RunningApp } from '../../server/app.js';
 import { PROJECT_ROOT, readConfig } from '../../server/config.js';
 import { DEFAULT_END_DATE, seedDuckDb, seedMysql } from '../../server/db/seed/index.js';
 import { mintToken } from '../../server/security/tokens.js';
+import { portalPageUrl, startPortalServer, type PortalServer } from '../../test/browser/portal-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,7 +61,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function startServer(dir: string): Promise<{ app: RunningApp; cleanup: () => Promise<void> }> {
+async function startServer(dir: string, portalOrigin: string): Promise<{ app: RunningApp; cleanup: () => Promise<void> }> {
   const seed = { scale: 1, seed: 20240101 };
   if (args.db === 'duckdb') {
     const file = path.join(dir, 'measure.duckdb');
@@ -68,6 +72,7 @@ async function startServer(dir: string): Promise<{ app: RunningApp; cleanup: () 
       CUBEJS_API_SECRET: SECRET,
       CUBEJS_DB_TYPE: 'duckdb',
       CUBEJS_DB_DUCKDB_DATABASE_PATH: file,
+      SCU_ALLOWED_ORIGINS: portalOrigin,
     });
     return { app: await createApp(config, SECRET), cleanup: async () => {} };
   }
@@ -90,6 +95,7 @@ async function startServer(dir: string): Promise<{ app: RunningApp; cleanup: () 
     CUBEJS_DB_PASS: MYSQL.password,
     CUBEJS_DB_NAME: DATABASE,
     CUBEJS_PRE_AGGREGATIONS_SCHEMA: `${DATABASE}_pre_aggregations`,
+    SCU_ALLOWED_ORIGINS: portalOrigin,
   });
   return {
     app: await createApp(config, SECRET),
@@ -143,6 +149,34 @@ async function measureOnce(browser: Browser, url: string): Promise<Run> {
   };
 }
 
+/** A portal page with one widget (`{access}` in it stands for its api-url and token attributes): the
+ * scripts it loads from /embed/ and the time from navigation start to its `scu-loaded`. */
+async function measureWidget(browser: Browser, portal: PortalServer, api: string, token: string, widget: string): Promise<Run> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const scripts: Promise<Buffer>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script' && response.url().includes('/embed/')) scripts.push(response.body());
+  });
+  const html = `<!doctype html><html><head><meta charset="utf-8">
+    <script>document.addEventListener('scu-loaded', () => { window.__firstData ??= performance.now(); });</script>
+    <script type="module" src="${api}/embed/widgets.js"></script></head>
+    <body>${widget.replace('{access}', `api-url="${api}/cubejs-api/v1" token="${token}"`)}</body></html>`;
+  await page.goto(portalPageUrl(portal.origin, html));
+  await page.waitForFunction(() => (window as unknown as { __firstData?: number }).__firstData !== undefined, undefined, {
+    timeout: 60_000,
+  });
+  const firstDataMs = await page.evaluate(() => (window as unknown as { __firstData: number }).__firstData);
+  const bodies = await Promise.all(scripts);
+  await context.close();
+  return {
+    firstDataMs,
+    jsBytes: bodies.reduce((sum, b) => sum + b.length, 0),
+    jsGzipBytes: bodies.reduce((sum, b) => sum + zlib.gzipSync(b).length, 0),
+    scripts: bodies.length,
+  };
+}
+
 async function main(): Promise<void> {
   if (!args['no-build']) {
     log('Building the dashboard (NODE_ENV=production)…');
@@ -155,14 +189,28 @@ async function main(): Promise<void> {
         stdio: 'inherit',
       },
     );
+    execFileSync(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'dashboard/vite.embed.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: PROJECT_ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' },
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-measure-'));
   log(`Seeding the demo data (${args.db}) and starting the server…`);
-  const { app, cleanup } = await startServer(dir);
+  const portal = await startPortalServer();
+  const { app, cleanup } = await startServer(dir, portal.origin);
   const browser = await chromium.launch({ executablePath: process.env.SCU_CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const token = mintToken(SECRET, { clinic_id: 1, role: 'owner' }, 3600);
   const results: { scenario: string; coldMs: number; runsMs: number[]; medianMs: number }[] = [];
   let js: Run | undefined;
+  const widgets: { name: string; first: Run; medianMs: number }[] = [];
   try {
     for (const scenario of SCENARIOS) {
       const url = `${app.url}/${scenario.search}#token=${token}`;
@@ -174,7 +222,22 @@ async function main(): Promise<void> {
       results.push({ scenario: scenario.name, coldMs: cold.firstDataMs, runsMs: runs, medianMs: median(runs) });
       log(`${scenario.name}: cold ${cold.firstDataMs.toFixed(0)} ms, median of ${RUNS} ${median(runs).toFixed(0)} ms`);
     }
+    const last = SCENARIOS[0]!.search.slice(1);
+    const filters = JSON.stringify(Object.fromEntries(new URLSearchParams(last)));
+    for (const [name, widget] of [
+      ['<scu-figure measure="units_billed">', `<scu-figure {access} measure="units_billed" filters='${filters}'></scu-figure>`],
+      ['<scu-report>', `<scu-report {access} filters='${filters}'></scu-report>`],
+    ] as const) {
+      const first = await measureWidget(browser, portal, app.url, token, widget);
+      const runs: number[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push((await measureWidget(browser, portal, app.url, token, widget)).firstDataMs);
+      widgets.push({ name, first, medianMs: median(runs) });
+      log(
+        `${name}: ${first.scripts} scripts ${(first.jsGzipBytes / 1000).toFixed(1)} kB gzipped, median first data ${median(runs).toFixed(0)} ms`,
+      );
+    }
   } finally {
+    await portal.close();
     await browser.close();
     await app.close();
     await cleanup();
@@ -183,7 +246,7 @@ async function main(): Promise<void> {
   // kB = 1000 bytes, as Vite reports sizes (the stricter reading of the budget).
   const kb = (bytes: number) => (bytes / 1000).toFixed(1);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ db: args.db, js, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ db: args.db, js, results, widgets }, null, 2)}\n`);
     return;
   }
   const lines = [
@@ -196,6 +259,10 @@ async function main(): Promise<void> {
       (r) =>
         `| time to first data on screen, ${r.scenario} (median of ${RUNS}; first, cold-cache load ${r.coldMs.toFixed(0)} ms) | < 1.5 s | ${(r.medianMs / 1000).toFixed(2)} s |`,
     ),
+    ...widgets.flatMap((w) => [
+      `| embedding scripts a portal loads for \`${w.name}\`, gzipped (${w.first.scripts} scripts from /embed/, ${kb(w.first.jsBytes)} kB uncompressed) | ${w.name.startsWith('<scu-figure') ? '< 150 kB (the first script)' : 'none set (loaded on first use)'} | ${kb(w.first.jsGzipBytes)} kB |`,
+      `| \`${w.name}\` in a portal page of another origin: time to first data (\`scu-loaded\`), last month of data (median of ${RUNS}; first load ${w.first.firstDataMs.toFixed(0)} ms) | < 1.5 s | ${(w.medianMs / 1000).toFixed(2)} s |`,
+    ]),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
