@@ -14,7 +14,16 @@ import { parseCsv } from './csv.js';
 import { busiest, expectedReport } from './expected-sql.js';
 import { DEMO_CLINIC } from './fixtures.js';
 import { eventsOf, portalPage } from './portal-page.js';
-import { chooseInList, closePage, expectTableMatches, ownerToken, readTable, screenFigures, useSharedBrowser } from './report-page.js';
+import {
+  chooseInList,
+  closePage,
+  expectTableMatches,
+  ownerToken,
+  plain,
+  readTable,
+  screenFigures,
+  useSharedBrowser,
+} from './report-page.js';
 
 const browser = useSharedBrowser();
 const RANGE = { from: '2026-07-01', to: '2026-09-30' };
@@ -132,9 +141,20 @@ describe('<scu-report> in a portal of another origin', () => {
     const named = (await busiest(inject('browserDatabase'), DEMO_CLINIC, RANGE, 'payor')).filter((p) => p.id !== 'none');
     const [inScope, outOfScope] = [named[0]!, named[1]!];
     const token = mintToken(inject('apiSecret'), { clinic_id: DEMO_CLINIC, role: 'owner', payor_ids: [Number(inScope.id), 'none'] }, 3600);
-    const page = await portalPage(browser(), report(`token="${token}" filters='${JSON.stringify({ ...RANGE, group: 'payor' })}'`));
+    const page = await portalPage(
+      browser(),
+      report(`token="${token}" filters='${JSON.stringify({ ...RANGE, group: 'payor' })}'`) +
+        `<scu-figure id="f" token="${token}" measure="units_billed" filters='${JSON.stringify(RANGE)}'></scu-figure>
+         <script>document.getElementById('f').setAttribute('api-url', window.API)</script>`,
+    );
     const scoped = { ...RANGE, payors: [Number(inScope.id), null] };
     await expectTableMatches(page, scoped, 'payor', DEMO_CLINIC, '#r');
+    // The figure widget under the same token: the scope's units, not the clinic's.
+    const scopedUnits = (await expectedReport(inject('browserDatabase'), DEMO_CLINIC, scoped, null)).get('Total')!.units;
+    const figure = page.locator('#f .value');
+    await expect
+      .poll(async () => ((await figure.count()) ? plain((await figure.textContent()) ?? '') : ''), { timeout: 20_000 })
+      .toBe(scopedUnits);
     expect([...screenFigures(await readTable(page, '#r')).keys()].sort()).toEqual([inScope.name, 'Self-pay', 'Total'].sort());
     // The CSV the viewer exports holds the same rows only.
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
