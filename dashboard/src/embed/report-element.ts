@@ -5,11 +5,11 @@
  */
 import reportCss from '../style.css?inline';
 import widgetCss from './report-widget.css?inline';
-import ScuChart from './ScuChart.ce.vue';
 import ScuReport from './ScuReport.ce.vue';
 
 /** The report page's stylesheet, for a shadow root: its document-level rules (`:root`) become the host's. */
 const styles = [reportCss.replace(/:root\b/g, ':host'), widgetCss];
 
+/** Both elements (the root tells them apart by the element's name). */
 export const report = Object.assign({}, ScuReport, { styles }) as typeof ScuReport;
-export const chart = Object.assign({}, ScuChart, { styles }) as typeof ScuChart;
+export const chart = report;
