@@ -16,7 +16,8 @@ export const MYSQL = {
   password: process.env.SCU_TEST_MYSQL_PASS ?? '',
 };
 
-export type TestTarget = { type: 'mysql'; database: string } | { type: 'duckdb'; path: string };
+/** `preAggregationsSchema`: a second server on an already served database builds its own (default `<database>_pre_aggregations`). */
+export type TestTarget = { type: 'mysql'; database: string; preAggregationsSchema?: string } | { type: 'duckdb'; path: string };
 
 export async function startTestServer(target: TestTarget, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const env: Record<string, string | undefined> = {
@@ -35,7 +36,7 @@ export async function startTestServer(target: TestTarget, extraEnv: Record<strin
       CUBEJS_DB_USER: MYSQL.user,
       CUBEJS_DB_PASS: MYSQL.password,
       CUBEJS_DB_NAME: target.database,
-      CUBEJS_PRE_AGGREGATIONS_SCHEMA: `${target.database}_pre_aggregations`,
+      CUBEJS_PRE_AGGREGATIONS_SCHEMA: target.preAggregationsSchema ?? `${target.database}_pre_aggregations`,
     });
   } else {
     Object.assign(env, { CUBEJS_DB_TYPE: 'duckdb', CUBEJS_DB_DUCKDB_DATABASE_PATH: target.path });
