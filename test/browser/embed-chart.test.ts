@@ -70,6 +70,29 @@ describe('<scu-chart> in a portal of another origin', () => {
     await closePage(page);
   });
 
+  it('mounts through ServiceCodeUsage.mount with its kind, locked filters included', async () => {
+    const page = await portalPage(browser(), '<div id="slot"></div>');
+    await page.waitForFunction(() => 'ServiceCodeUsage' in window);
+    await page.evaluate(
+      ([range, token]) => {
+        const w = window as unknown as { ServiceCodeUsage: { mount: (e: Element, o: unknown) => unknown }; API: string };
+        w.ServiceCodeUsage.mount(document.getElementById('slot')!, {
+          widget: 'chart',
+          kind: 'top-codes',
+          apiUrl: w.API,
+          token,
+          filters: range,
+          locked: ['codes'],
+        });
+      },
+      [RANGE, ownerToken()] as const,
+    );
+    const { bars, expected } = await topCodes(page, RANGE);
+    expect(bars).toEqual(expected);
+    expect(await page.locator('scu-chart').getAttribute('locked')).toBe('codes');
+    await closePage(page);
+  });
+
   it('says so in place of a chart when the kind is not one of the report’s', async () => {
     const page = await portalPage(browser(), chart('pie'));
     const alert = page.locator('#c').getByRole('alert');

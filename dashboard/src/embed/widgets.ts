@@ -37,6 +37,9 @@ export interface MountOptions {
   measure?: string;
   /** The URL contract's filter names, as an object. */
   filters?: Record<string, unknown>;
+  /** Filter names the viewer cannot change / does not see (`<scu-report>`, `<scu-chart>`). */
+  locked?: string[];
+  hidden?: string[];
   locale?: string;
   currency?: string;
   theme?: 'light' | 'dark';
@@ -45,6 +48,7 @@ export interface MountOptions {
 const ATTRIBUTES = {
   apiUrl: 'api-url',
   token: 'token',
+  kind: 'kind',
   measure: 'measure',
   locale: 'locale',
   currency: 'currency',
@@ -59,6 +63,10 @@ function apply(element: HTMLElement & { getToken?: unknown }, options: Partial<M
     else element.setAttribute(attribute, String(value));
   }
   if (options.filters !== undefined) element.setAttribute('filters', JSON.stringify(options.filters));
+  for (const list of ['locked', 'hidden'] as const) {
+    const names = options[list];
+    if (names !== undefined) element.setAttribute(list, names.join(','));
+  }
   if (options.getToken !== undefined) element.getToken = options.getToken;
 }
 
