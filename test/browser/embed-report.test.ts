@@ -205,6 +205,22 @@ describe('<scu-report> in a portal of another origin', () => {
     await closePage(page);
   });
 
+  it('formats its money in the portal’s locale and currency', async () => {
+    const page = await portalPage(
+      browser(),
+      report(`token="${ownerToken()}" filters='${JSON.stringify(RANGE)}' locale="fr-CA" currency="CAD"`),
+    );
+    const billed = (await expectedReport(inject('browserDatabase'), DEMO_CLINIC, RANGE, null)).get('Total')!.billed;
+    const card = page.locator('#r .summary-card').filter({ hasText: 'Total Billed' }).locator('.summary-value');
+    await expect
+      .poll(async () => ((await card.count()) ? ((await card.textContent()) ?? '').trim() : ''), { timeout: 20_000 })
+      .toMatch(/,\d{2}\s\$$/);
+    // fr-CA: spaces between thousands, a decimal comma, the sign after; the amount itself exact.
+    const shown = ((await card.textContent()) ?? '').trim();
+    expect(shown.replace(/[\s$]/g, '').replace(',', '.')).toBe(billed);
+    await closePage(page);
+  });
+
   it('keeps two clinics’ reports on one page apart', async () => {
     const page = await portalPage(
       browser(),

@@ -12,6 +12,8 @@ export interface ReportHost {
   exported(rows: number): void;
   /** Filters the portal fixed (`locked`, `hidden`). */
   locks(): FilterLocks;
+  /** The portal's `locale` and `currency`, when it set them. */
+  formatting(): { locale?: string | undefined; currency?: string | undefined };
 }
 
 const REPORT_HOST: InjectionKey<ReportHost> = Symbol('report-host');

@@ -34,6 +34,7 @@ export function useEmbeddedReport(
     drill: (drill) => emit('scu-drill', { ...drill }),
     exported: (rows) => emit('scu-export', { rows }),
     locks,
+    formatting: () => (config.value.ok ? { locale: config.value.locale, currency: config.value.currency } : {}),
   });
 
   // With getToken the report starts again with a fresh token (its state is kept here, so the viewer's

@@ -44,6 +44,19 @@ export function periodLabel(fmt: Formatters, start: string, grain: 'week' | 'mon
   return grain === 'month' ? fmt.month(start) : fmt.date(start < range.from ? range.from : start);
 }
 
+/**
+ * The formatters of a clinic's figures: its currency, in the viewer's language where it fits the
+ * clinic's country (clinicLocale); an embedding portal may set either (a widget's `locale`, `currency`).
+ */
+export function clinicFormatters(
+  clinicCurrency: string,
+  browserLanguages: readonly string[],
+  override: { locale?: string | undefined; currency?: string | undefined } = {},
+): Formatters {
+  const currency = override.currency ?? clinicCurrency;
+  return createFormatters(override.locale ?? clinicLocale(currency, browserLanguages), currency);
+}
+
 export function createFormatters(locale: string, currency: string): Formatters {
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
   const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
