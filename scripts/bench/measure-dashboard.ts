@@ -22,7 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import mysql from 'mysql2/promise';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, type RunningApp } from '../../server/app.js';
 import { PROJECT_ROOT, readConfig } from '../../server/config.js';
 import { DEFAULT_END_DATE, seedDuckDb, seedMysql } from '../../server/db/seed/index.js';
@@ -113,6 +113,24 @@ interface Run {
   scripts: number;
 }
 
+/** Records the bodies of the scripts a page loads (those `include` keeps); `run` sums them with a first-data time. */
+function recordScripts(page: Page, include: (url: string) => boolean = () => true) {
+  const scripts: Promise<Buffer>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script' && include(response.url())) scripts.push(response.body());
+  });
+  return async (firstDataMs: number): Promise<Run> => {
+    const bodies = await Promise.all(scripts);
+    return {
+      firstDataMs,
+      jsBytes: bodies.reduce((sum, b) => sum + b.length, 0),
+      // zlib's default level (6), what a server's compression typically sends: stricter than -9.
+      jsGzipBytes: bodies.reduce((sum, b) => sum + zlib.gzipSync(b).length, 0),
+      scripts: bodies.length,
+    };
+  };
+}
+
 async function measureOnce(browser: Browser, url: string): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -127,10 +145,7 @@ async function measureOnce(browser: Browser, url: string): Promise<Run> {
     });
     observer.observe(document, { childList: true, subtree: true });
   });
-  const scripts: Promise<Buffer>[] = [];
-  page.on('response', (response) => {
-    if (response.request().resourceType() === 'script') scripts.push(response.body());
-  });
+  const run = recordScripts(page);
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __firstData?: number }).__firstData !== undefined, undefined, {
     timeout: 60_000,
@@ -138,15 +153,9 @@ async function measureOnce(browser: Browser, url: string): Promise<Run> {
   const firstDataMs = await page.evaluate(() => (window as unknown as { __firstData: number }).__firstData);
   // Let the charts load too, so that any script they would pull in is counted.
   await page.waitForFunction(() => !document.querySelector('.chart-card[aria-busy]'), undefined, { timeout: 60_000 });
-  const bodies = await Promise.all(scripts);
+  const result = await run(firstDataMs);
   await context.close();
-  return {
-    firstDataMs,
-    jsBytes: bodies.reduce((sum, b) => sum + b.length, 0),
-    // zlib's default level (6), what a server's compression typically sends: stricter than -9.
-    jsGzipBytes: bodies.reduce((sum, b) => sum + zlib.gzipSync(b).length, 0),
-    scripts: bodies.length,
-  };
+  return result;
 }
 
 /** A portal page with one widget (`{access}` in it stands for its api-url and token attributes): the
@@ -154,10 +163,7 @@ async function measureOnce(browser: Browser, url: string): Promise<Run> {
 async function measureWidget(browser: Browser, portal: PortalServer, api: string, token: string, widget: string): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const scripts: Promise<Buffer>[] = [];
-  page.on('response', (response) => {
-    if (response.request().resourceType() === 'script' && response.url().includes('/embed/')) scripts.push(response.body());
-  });
+  const run = recordScripts(page, (url) => url.includes('/embed/'));
   const html = `<!doctype html><html><head><meta charset="utf-8">
     <script>document.addEventListener('scu-loaded', () => { window.__firstData ??= performance.now(); });</script>
     <script type="module" src="${api}/embed/widgets.js"></script></head>
@@ -167,14 +173,9 @@ async function measureWidget(browser: Browser, portal: PortalServer, api: string
     timeout: 60_000,
   });
   const firstDataMs = await page.evaluate(() => (window as unknown as { __firstData: number }).__firstData);
-  const bodies = await Promise.all(scripts);
+  const result = await run(firstDataMs);
   await context.close();
-  return {
-    firstDataMs,
-    jsBytes: bodies.reduce((sum, b) => sum + b.length, 0),
-    jsGzipBytes: bodies.reduce((sum, b) => sum + zlib.gzipSync(b).length, 0),
-    scripts: bodies.length,
-  };
+  return result;
 }
 
 async function main(): Promise<void> {
