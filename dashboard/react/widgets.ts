@@ -9,6 +9,7 @@
  * before that is upgraded when it arrives, with everything set on it kept.
  */
 import { createElement, useLayoutEffect, useRef } from 'react';
+import { OPTION_ATTRIBUTES, optionAttributes, WIDGET_TAGS } from '../src/embed/widget-elements.js';
 import type { WidgetEventDetails } from '../src/embed/widget-events.js';
 import type { FigureMeasure } from '../src/embed/widget-options.js';
 import type { ChartKind } from '../src/lib/chart-kinds.js';
@@ -18,7 +19,7 @@ export type { WidgetEventDetails } from '../src/embed/widget-events.js';
 export type { FigureMeasure } from '../src/embed/widget-options.js';
 export type { ChartKind } from '../src/lib/chart-kinds.js';
 
-export const WIDGET_TAGS = { report: 'scu-report', chart: 'scu-chart', figure: 'scu-figure' } as const;
+export { WIDGET_TAGS } from '../src/embed/widget-elements.js';
 
 /** The widgets' events as callback props, each given the event's `detail`. */
 export interface WidgetCallbacks {
@@ -56,6 +57,9 @@ export interface WidgetProps extends WidgetCallbacks {
   /** ISO 4217 code. */
   currency?: string | null;
   theme?: 'light' | 'dark' | null;
+  /** Filter names the viewer cannot change / does not see (report and chart). */
+  locked?: readonly string[] | null;
+  hidden?: readonly string[] | null;
   /** The element's id and class. */
   id?: string | null;
   className?: string | null;
@@ -74,26 +78,16 @@ export interface FigureProps extends WidgetProps {
 type AnyWidgetProps = WidgetProps & { kind?: string; measure?: string };
 
 /** Every attribute a component may write (the others of the element are the widget's own). */
-export const WIDGET_ATTRIBUTES = ['api-url', 'token', 'kind', 'measure', 'filters', 'locale', 'currency', 'theme', 'id', 'class'] as const;
+export const WIDGET_ATTRIBUTES = [...OPTION_ATTRIBUTES, 'id', 'class'] as const;
 export type WidgetAttribute = (typeof WIDGET_ATTRIBUTES)[number];
 
-/** The element's attributes for the props: absent values are absent attributes; `filters` as JSON. */
+/** The element's attributes for the props (as ServiceCodeUsage.mount writes them): absent values are
+ * absent attributes; `filters` as JSON. */
 export function widgetAttributes(props: AnyWidgetProps): Partial<Record<WidgetAttribute, string>> {
-  const attributes: Partial<Record<WidgetAttribute, string>> = {};
-  const set = (name: WidgetAttribute, value: string | null | undefined) => {
-    if (value !== null && value !== undefined && value !== '') attributes[name] = value;
-  };
-  set('api-url', props.apiUrl);
-  set('token', props.token);
-  set('kind', props.kind);
-  set('measure', props.measure);
-  set('filters', props.filters ? JSON.stringify(props.filters) : null);
-  set('locale', props.locale);
-  set('currency', props.currency);
-  set('theme', props.theme);
-  set('id', props.id);
-  set('class', props.className);
-  return attributes;
+  const written = { ...optionAttributes(props), id: props.id, class: props.className };
+  return Object.fromEntries(
+    Object.entries(written).filter(([, value]) => value !== null && value !== undefined && value !== ''),
+  ) as Partial<Record<WidgetAttribute, string>>;
 }
 
 /**

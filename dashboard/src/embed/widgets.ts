@@ -8,9 +8,7 @@
  */
 import { defineAsyncComponent, defineCustomElement, type Component, type DefineComponent } from 'vue';
 import ScuFigure from './ScuFigure.ce.vue';
-
-const ELEMENTS = { report: 'scu-report', chart: 'scu-chart', figure: 'scu-figure' } as const;
-type WidgetKind = keyof typeof ELEMENTS;
+import { optionAttributes, WIDGET_TAGS as ELEMENTS, type WidgetAttributeOptions, type WidgetKind } from './widget-elements.js';
 
 if (!customElements.get(ELEMENTS.figure)) customElements.define(ELEMENTS.figure, defineCustomElement(ScuFigure));
 // The report and its charts (and ECharts) in a chunk of their own, fetched when the first of them connects.
@@ -26,46 +24,18 @@ if (!customElements.get(ELEMENTS.chart))
     lazy(() => import('./report-element.js').then((m) => m.chart)),
   );
 
-export interface MountOptions {
+export interface MountOptions extends WidgetAttributeOptions {
   widget: WidgetKind;
   apiUrl: string;
-  token?: string;
   getToken?: () => Promise<string> | string;
-  /** `<scu-chart>`'s chart. */
-  kind?: string;
-  /** `<scu-figure>`'s measure. */
-  measure?: string;
   /** The URL contract's filter names, as an object. */
   filters?: Record<string, unknown>;
-  /** Filter names the viewer cannot change / does not see (`<scu-report>`, `<scu-chart>`). */
-  locked?: string[];
-  hidden?: string[];
-  locale?: string;
-  currency?: string;
-  theme?: 'light' | 'dark';
 }
 
-const ATTRIBUTES = {
-  apiUrl: 'api-url',
-  token: 'token',
-  kind: 'kind',
-  measure: 'measure',
-  locale: 'locale',
-  currency: 'currency',
-  theme: 'theme',
-} as const;
-
 function apply(element: HTMLElement & { getToken?: unknown }, options: Partial<MountOptions>): void {
-  for (const [key, attribute] of Object.entries(ATTRIBUTES)) {
-    const value = options[key as keyof typeof ATTRIBUTES];
-    if (value === undefined) continue;
-    if (value === null || value === '') element.removeAttribute(attribute);
-    else element.setAttribute(attribute, String(value));
-  }
-  if (options.filters !== undefined) element.setAttribute('filters', JSON.stringify(options.filters));
-  for (const list of ['locked', 'hidden'] as const) {
-    const names = options[list];
-    if (names !== undefined) element.setAttribute(list, names.join(','));
+  for (const [name, value] of Object.entries(optionAttributes(options))) {
+    if (value === null) element.removeAttribute(name);
+    else element.setAttribute(name, value);
   }
   if (options.getToken !== undefined) element.getToken = options.getToken;
 }

@@ -13,6 +13,7 @@ import {
   parseTheme,
   WidgetConfigError,
 } from '../../../dashboard/src/embed/widget-options.js';
+import { optionAttributes } from '../../../dashboard/src/embed/widget-elements.js';
 import { createWidgetToken, RENEW_BEFORE_MS } from '../../../dashboard/src/embed/widget-token.js';
 import { unlockedPatch } from '../../../dashboard/src/lib/filter-locks.js';
 import { parseReportState } from '../../../dashboard/src/lib/report-state.js';
@@ -126,6 +127,31 @@ describe('the other attributes', () => {
     expect(parseApiUrl('/cubejs-api/v1', 'https://portal.example/x/')).toBe('https://portal.example/cubejs-api/v1');
     fails(() => parseApiUrl(undefined, 'https://portal.example/'), /api-url is required/);
     fails(() => parseApiUrl('javascript:alert(1)', 'https://portal.example/'), /api-url must be http\(s\)/);
+  });
+});
+
+describe('options as attributes (mount and the React components)', () => {
+  it('writes what is given, removes what is emptied, leaves what is not given', () => {
+    expect(
+      optionAttributes({
+        apiUrl: '/cubejs-api/v1',
+        kind: 'heatmap',
+        filters: { from: '2026-07-01', to: '2026-09-30' },
+        locked: ['codes', 'billing'],
+        hidden: [],
+        token: null,
+        theme: '',
+      }),
+    ).toEqual({
+      'api-url': '/cubejs-api/v1',
+      kind: 'heatmap',
+      filters: '{"from":"2026-07-01","to":"2026-09-30"}',
+      locked: 'codes,billing',
+      hidden: null,
+      token: null,
+      theme: null,
+    });
+    expect(optionAttributes({})).toEqual({});
   });
 });
 
