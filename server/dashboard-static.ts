@@ -11,22 +11,39 @@ import zlib from 'node:zlib';
 
 const COMPRESSIBLE = /\.(js|mjs|css|svg|json|html|txt|map)$/;
 
+interface BuiltFile {
+  mtimeMs: number;
+  raw: Buffer;
+  gzipped: Buffer;
+  etag: string;
+}
+
+/** A reader of built files: each read and gzipped on its first request, again only when it changes. */
+function builtFiles(): (file: string) => BuiltFile {
+  const cache = new Map<string, BuiltFile>();
+  return (file) => {
+    const { mtimeMs } = fs.statSync(file);
+    let entry = cache.get(file);
+    if (entry?.mtimeMs !== mtimeMs) {
+      const raw = fs.readFileSync(file);
+      entry = { mtimeMs, raw, gzipped: zlib.gzipSync(raw, { level: 9 }), etag: `"${mtimeMs.toString(36)}-${raw.length.toString(36)}"` };
+      cache.set(file, entry);
+    }
+    return entry;
+  };
+}
+
 export function serveDashboard(app: express.Express, dashboardDir: string): void {
   const index = path.join(dashboardDir, 'index.html');
   const assetsDir = path.join(dashboardDir, 'assets');
-  // Gzipped bytes per asset path, made on first request; the files are immutable (hashed names).
-  const gzipped = new Map<string, Buffer>();
+  const read = builtFiles();
 
   app.get('/assets/:file', (req, res, next) => {
     const name = req.params.file;
     if (!COMPRESSIBLE.test(name) || !req.acceptsEncodings('gzip')) return next();
     const file = path.join(assetsDir, path.basename(name));
     if (!fs.existsSync(file)) return next();
-    let body = gzipped.get(file);
-    if (!body) {
-      body = zlib.gzipSync(fs.readFileSync(file), { level: 9 });
-      gzipped.set(file, body);
-    }
+    const body = read(file).gzipped;
     res.set({
       'Content-Encoding': 'gzip',
       'Cache-Control': 'public, max-age=31536000, immutable',
@@ -54,17 +71,7 @@ export function serveDashboard(app: express.Express, dashboardDir: string): void
  */
 export function serveEmbedScript(app: express.Express, embedDir: string, allowedOrigins: readonly string[]): void {
   const allowed = new Set(allowedOrigins);
-  const cache = new Map<string, { mtimeMs: number; raw: Buffer; gzipped: Buffer; etag: string }>();
-  const read = (file: string) => {
-    const { mtimeMs } = fs.statSync(file);
-    let entry = cache.get(file);
-    if (entry?.mtimeMs !== mtimeMs) {
-      const raw = fs.readFileSync(file);
-      entry = { mtimeMs, raw, gzipped: zlib.gzipSync(raw, { level: 9 }), etag: `"${mtimeMs.toString(36)}-${raw.length.toString(36)}"` };
-      cache.set(file, entry);
-    }
-    return entry;
-  };
+  const read = builtFiles();
   app.get('/embed/:file', (req, res, next) => {
     const name = req.params.file;
     // Only the build's own module files, by their plain names (no path, no dot-file).
