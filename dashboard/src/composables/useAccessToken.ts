@@ -1,5 +1,5 @@
 import { computed, onScopeDispose, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
-import { TOKEN_MESSAGE, TOKEN_REQUEST_MESSAGE, hashWithoutToken, tokenExpiry, tokenFromHash } from '../lib/access-token.js';
+import { TOKEN_MESSAGE, TOKEN_REQUEST_MESSAGE, takeTokenFromAddress, tokenExpiry } from '../lib/access-token.js';
 
 interface AccessToken {
   /** The current token, held in memory only. */
@@ -22,10 +22,8 @@ export function useAccessToken(win: Window = window): AccessToken {
   const token = ref<string | null>(null);
   /** Takes a token from the fragment, if there is one, and removes it from the address bar. */
   function takeFromFragment(): void {
-    const fromHash = tokenFromHash(win.location.hash);
+    const fromHash = takeTokenFromAddress(win);
     if (!fromHash) return;
-    const { pathname, search, hash } = win.location;
-    win.history.replaceState(win.history.state, '', `${pathname}${search}${hashWithoutToken(hash)}`);
     token.value = fromHash;
     now.value = Date.now();
     schedule();

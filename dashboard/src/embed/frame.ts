@@ -8,11 +8,10 @@
  * as a `service-code-usage:token` message; a token about to expire is asked for again.
  */
 import './widgets.js';
-import { hashWithoutToken, tokenFromHash, TOKEN_REQUEST_MESSAGE } from '../lib/access-token.js';
+import { takeTokenFromAddress, TOKEN_REQUEST_MESSAGE } from '../lib/access-token.js';
 import { frameAction, frameWidget, MESSAGE_PREFIX, parentOrigin } from './frame-messages.js';
+import { WIDGET_EVENT_NAMES } from './widget-events.js';
 import { WidgetConfigError } from './widget-options.js';
-
-const EVENTS = ['ready', 'loaded', 'filters-change', 'drill', 'export', 'error', 'token-expiring', 'resize'] as const;
 
 const allowed = (document.querySelector<HTMLMetaElement>('meta[name="scu-allowed-origins"]')?.content ?? '').split(/\s+/).filter(Boolean);
 const parent = window.parent !== window ? parentOrigin(allowed, [...(location.ancestorOrigins ?? [])], document.referrer) : null;
@@ -34,17 +33,16 @@ try {
 }
 widget.setAttribute('api-url', `${location.origin}/cubejs-api/v1`);
 
-const fromHash = tokenFromHash(location.hash);
-if (fromHash) {
-  history.replaceState(history.state, '', `${location.pathname}${location.search}${hashWithoutToken(location.hash)}`);
-  widget.setAttribute('token', fromHash);
-} else tell({ type: TOKEN_REQUEST_MESSAGE, reason: 'missing' });
+const fromHash = takeTokenFromAddress(window);
+if (fromHash) widget.setAttribute('token', fromHash);
+else tell({ type: TOKEN_REQUEST_MESSAGE, reason: 'missing' });
 
-for (const name of EVENTS) {
-  widget.addEventListener(`scu-${name}`, (event) => {
-    const detail = (event as CustomEvent<Record<string, unknown>>).detail ?? {};
+for (const event of WIDGET_EVENT_NAMES) {
+  const name = event.replace(/^scu-/, '');
+  widget.addEventListener(event, (e) => {
+    const detail = (e as CustomEvent<Record<string, unknown>>).detail ?? {};
     tell({ ...detail, type: `${MESSAGE_PREFIX}${name}` });
-    if (name === 'token-expiring') tell({ type: TOKEN_REQUEST_MESSAGE, reason: 'expiring' });
+    if (event === 'scu-token-expiring') tell({ type: TOKEN_REQUEST_MESSAGE, reason: 'expiring' });
   });
 }
 

@@ -21,6 +21,21 @@ export interface WidgetEventDetails {
 }
 export type WidgetEventName = keyof WidgetEventDetails;
 
+/** Every event, in one list (the iframe mode forwards each to its parent). */
+export const WIDGET_EVENT_NAMES = [
+  'scu-ready',
+  'scu-loaded',
+  'scu-filters-change',
+  'scu-drill',
+  'scu-export',
+  'scu-error',
+  'scu-token-expiring',
+  'scu-resize',
+] as const satisfies readonly WidgetEventName[];
+// A new event must be added to the list above (this fails to type-check otherwise).
+const listsEveryEvent: Exclude<WidgetEventName, (typeof WIDGET_EVENT_NAMES)[number]> extends never ? true : never = true;
+void listsEveryEvent;
+
 export function emitWidgetEvent<N extends WidgetEventName>(host: Element | null, name: N, detail: WidgetEventDetails[N]): void {
   host?.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }

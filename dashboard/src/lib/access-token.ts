@@ -18,6 +18,16 @@ export function hashWithoutToken(hash: string): string {
   return rest ? `#${rest}` : '';
 }
 
+/** Takes the token from the window's address (`#token=…`) and removes it from the address bar
+ * (history.replaceState: not in the history either); null when there is none. */
+export function takeTokenFromAddress(win: Window): string | null {
+  const token = tokenFromHash(win.location.hash);
+  if (!token) return null;
+  const { pathname, search, hash } = win.location;
+  win.history.replaceState(win.history.state, '', `${pathname}${search}${hashWithoutToken(hash)}`);
+  return token;
+}
+
 /**
  * The token's `exp` claim (seconds since the epoch), read without verifying the signature: only to
  * know when to show the expired state. The server verifies every request.
