@@ -6,7 +6,7 @@
  */
 import type { Query } from '@cubejs-client/core';
 import { parseFilters, WidgetConfigError } from '../src/embed/widget-options.js';
-import { presetRange, todayInZone, type DateRange } from '../src/lib/clinic-calendar.js';
+import { rangeOrDefault, type DateRange } from '../src/lib/clinic-calendar.js';
 import { BASE_MEASURES, GROUP_DEFINITIONS, MEASURES, groupedQuery } from '../src/lib/report-query.js';
 import { NONE_ID, type GroupBy, type ReportState } from '../src/lib/report-state.js';
 
@@ -66,8 +66,7 @@ export function reportStateOf(filters: ServiceCodeUsageFilters | null | undefine
 
 /** The dates asked: the filters', or the clinic's last month in its time zone (null until that is known). */
 export function reportRange(state: ReportState, clinicTimeZone: string | null, now: Date = new Date()): DateRange | null {
-  if (state.from && state.to) return { from: state.from, to: state.to };
-  return clinicTimeZone ? presetRange('last_month', todayInZone(clinicTimeZone, now)) : null;
+  return rangeOrDefault(state, clinicTimeZone, now);
 }
 
 /** The report table's queries: one row per group, and the totals (the report's own `groupedQuery`). */

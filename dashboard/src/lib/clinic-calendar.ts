@@ -97,6 +97,20 @@ export function presetRange(preset: DatePreset, today: string): DateRange {
 }
 
 /** The preset a range equals today, or 'custom'. */
+/** The range a report opens with when nothing names one: the last full month, in the clinic's calendar. */
+export const DEFAULT_PRESET: DatePreset = 'last_month';
+
+/** `dates` when both ends are given, else the default range in the clinic's calendar (null until its
+ * time zone is known): what the report page, the figure widget and the React hook show. */
+export function rangeOrDefault(
+  dates: { from: string | null; to: string | null },
+  clinicTimeZone: string | null,
+  now: Date = new Date(),
+): DateRange | null {
+  if (dates.from && dates.to) return { from: dates.from, to: dates.to };
+  return clinicTimeZone ? presetRange(DEFAULT_PRESET, todayInZone(clinicTimeZone, now)) : null;
+}
+
 export function presetOf(range: DateRange, today: string): DatePreset | 'custom' {
   for (const preset of DATE_PRESETS) {
     const r = presetRange(preset, today);
