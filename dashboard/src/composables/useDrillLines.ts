@@ -83,30 +83,8 @@ export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
     return rows ? monthLinesOf(rows) : null;
   });
   const [count, visits, units, billed, paid] = LINE_TOTALS;
-  /** Null: read the whole range; 'wait': the counts are needed and not here yet. */
-  const window = computed<LinesWindow | 'wait' | null>(() => {
-    const { drill } = toValue(input);
-    if (!inDateOrder(drill) || months.error.value) return null;
-    const monthCounts = counts.value;
-    if (!monthCounts) return drill.page === 1 ? firstMonthWindow(drill) : 'wait';
-    const own = rowsFor(totalsQuery, totalsOfLines.value)?.[0]?.[count];
-    if (own !== undefined && Number(own ?? 0) !== totalLines(monthCounts)) return null;
-    return linesWindow(drill, monthCounts, (drill.page - 1) * LINES_PAGE_SIZE, LINES_PAGE_SIZE);
-  });
-  const pageQuery = computed(() => {
-    const { filters, drill } = toValue(input);
-    const w = window.value;
-    if (w === 'wait') return null;
-    return w ? linesWindowQuery(filters, drill, w) : linesPageQuery(filters, drill);
-  });
-  const page = useCubeQuery(pageQuery);
-  const figureQuery = useCubeQuery(() => {
-    const i = toValue(input);
-    return reportFigureQuery(i.filters, i.drill);
-  });
-
-  const first = (q: typeof page): RawRow | null => (q.resultSet.value?.rawData()[0] as RawRow | undefined) ?? null;
-  const totalsRow = computed(() => first(totalsQuery));
+  // The lines' own totals, of this drill's query only.
+  const totalsRow = computed(() => rowsFor(totalsQuery, totalsOfLines.value)?.[0] ?? null);
   const totals = computed<LineTotals | null>(() => {
     const row = totalsRow.value;
     if (!row) return null;
@@ -119,6 +97,27 @@ export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
       paid: text(paid, '0.00'),
     };
   });
+  /** Null: read the whole range; 'wait': the counts are needed and not here yet. */
+  const pageWindow = computed<LinesWindow | 'wait' | null>(() => {
+    const { drill } = toValue(input);
+    if (!inDateOrder(drill) || months.error.value) return null;
+    const monthCounts = counts.value;
+    if (!monthCounts) return drill.page === 1 ? firstMonthWindow(drill) : 'wait';
+    if (totals.value && totals.value.lines !== BigInt(totalLines(monthCounts))) return null;
+    return linesWindow(drill, monthCounts, (drill.page - 1) * LINES_PAGE_SIZE, LINES_PAGE_SIZE);
+  });
+  const pageQuery = computed(() => {
+    const { filters, drill } = toValue(input);
+    const w = pageWindow.value;
+    if (w === 'wait') return null;
+    return w ? linesWindowQuery(filters, drill, w) : linesPageQuery(filters, drill);
+  });
+  const page = useCubeQuery(pageQuery);
+  const figureQuery = useCubeQuery(() => {
+    const i = toValue(input);
+    return reportFigureQuery(i.filters, i.drill);
+  });
+
   const restated = computed(() => {
     const member = LINE_MEASURE[toValue(input).drill.figure];
     return member && totalsRow.value ? (totalsRow.value[member] ?? null) : undefined;
@@ -126,14 +125,14 @@ export function useDrillLines(input: MaybeRefOrGetter<DrillInput>): DrillLines {
   const reported = computed(() => {
     const { drill } = toValue(input);
     if (drill.figure === 'lines') return undefined;
-    const row = first(figureQuery);
+    const row = (figureQuery.resultSet.value?.rawData()[0] as RawRow | undefined) ?? null;
     return row ? (row[`service_code_usage.${drill.figure}`] ?? null) : undefined;
   });
   const rows = computed(() => {
     const result = page.resultSet.value ? (page.resultSet.value.rawData() as RawRow[]) : null;
     // Page 1 read from the first month before the counts came: a page only if that month filled it.
     const { drill } = toValue(input);
-    const w = window.value;
+    const w = pageWindow.value;
     const provisional = counts.value === null && w !== null && w !== 'wait' && (w.from !== drill.from || w.to !== drill.to);
     return result && provisional && result.length < LINES_PAGE_SIZE ? null : result;
   });
