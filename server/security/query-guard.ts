@@ -126,7 +126,7 @@ const ALLOWED_QUERY_KEYS = new Set([
   'cacheMode',
 ]);
 
-const OPERATORS_BY_TYPE: Record<string, readonly string[]> = {
+export const OPERATORS_BY_TYPE: Record<string, readonly string[]> = {
   string: [
     'equals',
     'notEquals',
