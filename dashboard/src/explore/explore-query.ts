@@ -4,7 +4,7 @@
  * query an analyst can paste into code and back. Everything here is pure: the page, the saved queries
  * and the embedded explorer all read and write queries through these functions.
  */
-import type { Query } from '@cubejs-client/core';
+import type { Query, TimeDimension, TimeDimensionComparison, TimeDimensionGranularity } from '@cubejs-client/core';
 import { comparisonRange, isIsoDate, type ComparisonMode, type DateRange } from '../lib/clinic-calendar.js';
 
 export type Direction = 'asc' | 'desc';
@@ -88,12 +88,12 @@ export function toCubeQuery(q: ExploreQuery): Query {
   if (q.measures.length) out.measures = [...q.measures];
   if (q.dimensions.length) out.dimensions = [...q.dimensions];
   if (q.time) {
-    const t: NonNullable<Query['timeDimensions']>[number] = { dimension: q.time.dimension };
-    if (q.time.granularity) t.granularity = q.time.granularity as 'month';
+    const t: TimeDimension = { dimension: q.time.dimension };
+    if (q.time.granularity) t.granularity = q.time.granularity as TimeDimensionGranularity;
     const range = q.time.dateRange;
     if (range && q.time.compare) {
       const before = comparisonRange(range, q.time.compare);
-      t.compareDateRange = [
+      (t as TimeDimensionComparison).compareDateRange = [
         [range.from, range.to],
         [before.from, before.to],
       ];
@@ -107,7 +107,7 @@ export function toCubeQuery(q: ExploreQuery): Query {
         : { member: f.member, operator: f.operator as 'equals', values: [...f.values] },
     );
   }
-  if (q.order.length) out.order = q.order.map(([member, direction]) => [member, direction]);
+  if (q.order.length) out.order = q.order.map(([member, direction]): [string, Direction] => [member, direction]);
   out.limit = q.limit;
   return out;
 }
