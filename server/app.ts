@@ -21,7 +21,7 @@ import {
   sourceDriverOf,
 } from './cube/private-api.js';
 import { SUPPORTED_CUBE_VERSION, assertSupportedCubeVersion, nativeModuleAvailable } from './cube/version.js';
-import { serveDashboard, serveEmbedFrames, serveEmbedScript } from './dashboard-static.js';
+import { serveDashboard, serveEmbedFrames, serveEmbedScript, serveExplorer } from './dashboard-static.js';
 import { ChangeTracker } from './refresh/change-tracker.js';
 import { startRefreshLoop } from './refresh/refresh-loop.js';
 import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
@@ -185,6 +185,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   });
   // Before Cube's routes: in production mode Cube answers `GET /` with its own placeholder page.
   serveDashboard(app, config.dashboardDir);
+  serveExplorer(app, config.exploreDir);
   serveEmbedScript(app, config.embedDir, config.security.allowedOrigins);
   serveEmbedFrames(app, config.embedDir, config.security.allowedOrigins);
   await core.initApp(app);

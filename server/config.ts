@@ -39,6 +39,8 @@ export interface ServerConfig {
   dashboardDir: string;
   /** Directory with the built embedding script, served at `/embed/widgets.js` (docs/embedding.md). */
   embedDir: string;
+  /** The built explorer (`/explore`). */
+  exploreDir: string;
   /** Directory of the data model (model/cubes, model/views). */
   modelDir: string;
   /** Scale for the demo database created on first start. */
@@ -215,6 +217,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
     changeLogSchema: `${preAggregationsSchema}_changes`,
     dashboardDir: path.resolve(PROJECT_ROOT, env.SCU_DASHBOARD_DIR || 'dist/dashboard'),
     embedDir: path.resolve(PROJECT_ROOT, env.SCU_EMBED_DIR || 'dist/embed'),
+    exploreDir: path.resolve(PROJECT_ROOT, env.SCU_EXPLORE_DIR || 'dist/explore'),
     modelDir: path.resolve(PROJECT_ROOT, env.SCU_MODEL_DIR || 'model'),
     demoScale: integer(env, 'SCU_DEMO_SCALE', 1, 1, 1000),
     dataDir,

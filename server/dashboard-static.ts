@@ -34,11 +34,26 @@ function builtFiles(): (file: string) => BuiltFile {
 }
 
 export function serveDashboard(app: express.Express, dashboardDir: string): void {
-  const index = path.join(dashboardDir, 'index.html');
-  const assetsDir = path.join(dashboardDir, 'assets');
+  serveBuiltPage(app, { route: '/', dir: dashboardDir, html: 'index.html', what: 'dashboard' });
+}
+
+/**
+ * Serves the built explorer (docs/explorer.md): `/explore` is its page, `/explore/assets/*` its own
+ * content-hashed files. A build of its own (dashboard/vite.explore.config.ts), so the report page's
+ * script carries none of the explorer and the explorer none of the report's charts.
+ */
+export function serveExplorer(app: express.Express, exploreDir: string): void {
+  serveBuiltPage(app, { route: '/explore', dir: exploreDir, html: 'explore.html', what: 'explorer' });
+}
+
+/** One built page: its HTML at `route` (never cached), its hashed assets under `<route>/assets` (cached for a year, gzipped). */
+function serveBuiltPage(app: express.Express, page: { route: string; dir: string; html: string; what: string }): void {
+  const index = path.join(page.dir, page.html);
+  const assetsDir = path.join(page.dir, 'assets');
+  const assetsRoute = `${page.route === '/' ? '' : page.route}/assets`;
   const read = builtFiles();
 
-  app.get('/assets/:file', (req, res, next) => {
+  app.get(`${assetsRoute}/:file`, (req, res, next) => {
     const name = req.params.file;
     if (!COMPRESSIBLE.test(name) || !req.acceptsEncodings('gzip')) return next();
     const file = path.join(assetsDir, path.basename(name));
@@ -51,10 +66,10 @@ export function serveDashboard(app: express.Express, dashboardDir: string): void
     });
     res.type(path.extname(name)).send(body);
   });
-  app.use('/assets', express.static(assetsDir, { index: false, immutable: true, maxAge: '365d' }));
-  app.get('/', (_req, res) => {
+  app.use(assetsRoute, express.static(assetsDir, { index: false, immutable: true, maxAge: '365d' }));
+  app.get(page.route, (_req, res) => {
     if (!fs.existsSync(index)) {
-      res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build`.');
+      res.status(503).type('text/plain').send(`The ${page.what} is not built: run \`npm run build\`.`);
       return;
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);

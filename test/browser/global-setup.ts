@@ -33,6 +33,7 @@ declare module 'vitest' {
 const DASHBOARD_SOURCES = path.join(PROJECT_ROOT, 'dashboard');
 const DASHBOARD_BUILD = path.join(PROJECT_ROOT, 'dist/dashboard/index.html');
 const EMBED_BUILD = path.join(PROJECT_ROOT, 'dist/embed/widgets.js');
+const EXPLORE_BUILD = path.join(PROJECT_ROOT, 'dist/explore/explore.html');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -43,11 +44,12 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** The report page and the embedding script, each built again when a dashboard source is newer. */
+/** The report page, the explorer and the embedding script, each built again when a dashboard source is newer. */
 function buildDashboardIfStale(): void {
   const sources = newestMtime(DASHBOARD_SOURCES);
   for (const [built, config] of [
     [DASHBOARD_BUILD, 'dashboard/vite.config.ts'],
+    [EXPLORE_BUILD, 'dashboard/vite.explore.config.ts'],
     [EMBED_BUILD, 'dashboard/vite.embed.config.ts'],
   ] as const) {
     if ((fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0) > sources) continue;

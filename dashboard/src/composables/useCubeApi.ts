@@ -1,8 +1,9 @@
 import cube, { type CubeApi } from '@cubejs-client/core';
 import { inject, provide, type InjectionKey } from 'vue';
 
-/** The part of the Cube client the dashboard uses (tests provide a fake with the same shape). */
-export type CubeClient = Pick<CubeApi, 'load' | 'meta'>;
+/** The part of the Cube client the dashboard uses (tests provide a fake with the same shape); the
+ * explorer also shows a query's SQL (`sql`), which the report never asks for. */
+export type CubeClient = Pick<CubeApi, 'load' | 'meta'> & Partial<Pick<CubeApi, 'sql'>>;
 
 const CUBE_CLIENT: InjectionKey<CubeClient> = Symbol('cube-client');
 
