@@ -2,6 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { portalPageUrl } from './portal-server.js';
+import { WIDGET_EVENT_NAMES } from '../../dashboard/src/embed/widget-events.js';
 import { newPage } from './report-page.js';
 
 /** A portal page (portal-server.ts) with `body`, loading the embedding script and recording the widgets' events. */
@@ -11,7 +12,7 @@ export async function portalPage(browser: Browser, body: string, origin = inject
   const html = `<!doctype html><html><head><meta charset="utf-8">
     <script>
       window.events = [];
-      for (const name of ['scu-ready', 'scu-loaded', 'scu-error', 'scu-resize', 'scu-token-expiring', 'scu-filters-change', 'scu-drill', 'scu-export'])
+      for (const name of ${JSON.stringify(WIDGET_EVENT_NAMES)})
         document.addEventListener(name, (e) => window.events.push({ name, detail: e.detail, target: e.target.tagName }));
       window.API = ${JSON.stringify(`${api}/cubejs-api/v1`)};
     </script>

@@ -68,6 +68,8 @@ export function useWidgetRoot<T extends object>(props: WidgetProps, readOwn: () 
   provideCubeClient({
     load: ((...args: Parameters<CubeClient['load']>) => current().load(...args)) as CubeClient['load'],
     meta: ((...args: Parameters<CubeClient['meta']>) => current().meta(...args)) as CubeClient['meta'],
+    // The explorer shows a query's SQL.
+    sql: ((...args: Parameters<NonNullable<CubeClient['sql']>>) => current().sql!(...args)) as CubeClient['sql'],
   });
 
   watch(

@@ -3,7 +3,7 @@
  * (no side effect): shared by `ServiceCodeUsage.mount` (widgets.ts) and the React components
  * (dashboard/react/widgets.ts), so that both write the same attributes the same way.
  */
-export const WIDGET_TAGS = { report: 'scu-report', chart: 'scu-chart', figure: 'scu-figure' } as const;
+export const WIDGET_TAGS = { report: 'scu-report', chart: 'scu-chart', figure: 'scu-figure', explorer: 'scu-explorer' } as const;
 export type WidgetKind = keyof typeof WIDGET_TAGS;
 
 /** What a portal gives a widget as attributes (docs/embedding.md); `getToken` is a property. */
@@ -16,6 +16,8 @@ export interface WidgetAttributeOptions {
   measure?: string | null;
   /** The URL contract's filter names, as an object: written as JSON. */
   filters?: object | null;
+  /** `<scu-explorer>`'s Cube query, as an object: written as JSON. */
+  query?: object | null;
   /** Filter names the viewer cannot change / does not see (`<scu-report>`, `<scu-chart>`). */
   locked?: readonly string[] | null;
   hidden?: readonly string[] | null;
@@ -31,6 +33,7 @@ export const OPTION_ATTRIBUTES = [
   'kind',
   'measure',
   'filters',
+  'query',
   'locked',
   'hidden',
   'locale',
@@ -53,6 +56,7 @@ export function optionAttributes(options: WidgetAttributeOptions): Partial<Recor
     kind: text(options.kind),
     measure: text(options.measure),
     filters: options.filters === undefined ? undefined : options.filters === null ? null : JSON.stringify(options.filters),
+    query: options.query === undefined ? undefined : options.query === null ? null : JSON.stringify(options.query),
     locked: list(options.locked),
     hidden: list(options.hidden),
     locale: text(options.locale),

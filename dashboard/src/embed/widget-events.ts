@@ -3,6 +3,7 @@
  * and cross the shadow boundary (`composed`), so a portal can listen on the element or any ancestor.
  * Payloads never carry a token.
  */
+import type { Query } from '@cubejs-client/core';
 export interface WidgetEventDetails {
   'scu-ready': Record<string, never>;
   /** Milliseconds from the element's connection to its first data on screen. */
@@ -16,6 +17,8 @@ export interface WidgetEventDetails {
   'scu-drill': { figure: string; period: 'report' | 'comparison'; from: string; to: string; narrow: Record<string, unknown> };
   /** The viewer exported the table as CSV: how many rows of figures it held. */
   'scu-export': { rows: number };
+  /** The analyst changed `<scu-explorer>`'s query (a Cube query, as the `query` attribute takes it). */
+  'scu-query-change': { query: Query };
   /** The widget's content height in CSS pixels, whenever it changes. */
   'scu-resize': { height: number };
 }
@@ -26,6 +29,7 @@ export const WIDGET_EVENT_NAMES = [
   'scu-ready',
   'scu-loaded',
   'scu-filters-change',
+  'scu-query-change',
   'scu-drill',
   'scu-export',
   'scu-error',

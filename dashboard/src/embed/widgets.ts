@@ -3,7 +3,7 @@
  * widgets' custom elements and `window.ServiceCodeUsage`, the same widgets for portals that do not
  * write custom elements themselves: `mount(element, options)` → `{ update(options), refresh(), unmount() }`.
  *
- * Elements: `<scu-report>`, `<scu-chart kind="…">`, `<scu-figure measure="…">`; mounting another widget
+ * Elements: `<scu-report>`, `<scu-chart kind="…">`, `<scu-figure measure="…">`, `<scu-explorer query="…">`; mounting another widget
  * says which there are instead of leaving an empty element.
  */
 import { defineAsyncComponent, defineCustomElement, type Component, type DefineComponent } from 'vue';
@@ -22,6 +22,11 @@ if (!customElements.get(ELEMENTS.chart))
   customElements.define(
     ELEMENTS.chart,
     lazy(() => import('./report-element.js').then((m) => m.chart)),
+  );
+if (!customElements.get(ELEMENTS.explorer))
+  customElements.define(
+    ELEMENTS.explorer,
+    lazy(() => import('./explorer-element.js').then((m) => m.explorer)),
   );
 
 export interface MountOptions extends WidgetAttributeOptions {
