@@ -148,13 +148,27 @@ export function comparisonRange(range: DateRange, mode: ComparisonMode): DateRan
   return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
 }
 
-/** The last day of the week (Cube's weeks start on Monday) or month that starts on `start`. */
-function endOfPeriod(start: string, grain: 'week' | 'month'): string {
-  return grain === 'week' ? addDays(start, 6) : endOfMonth(start);
+/** Cube's granularities of a date (the explorer's; the report uses weeks and months). */
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** The last day of the day, week (Cube's weeks start on Monday), month, quarter or year that starts on `start`. */
+function endOfPeriod(start: string, grain: Grain): string {
+  switch (grain) {
+    case 'day':
+      return start;
+    case 'week':
+      return addDays(start, 6);
+    case 'month':
+      return endOfMonth(start);
+    case 'quarter':
+      return endOfMonth(addMonths(start, 2));
+    case 'year':
+      return `${start.slice(0, 4)}-12-31`;
+  }
 }
 
-/** The part of the week or month starting on `start` that lies in `range` (a week can straddle its ends). */
-export function periodInRange(start: string, grain: 'week' | 'month', range: DateRange): DateRange {
+/** The part of the period starting on `start` that lies in `range` (a week can straddle its ends). */
+export function periodInRange(start: string, grain: Grain, range: DateRange): DateRange {
   const end = endOfPeriod(start, grain);
   return { from: start < range.from ? range.from : start, to: end > range.to ? range.to : end };
 }
