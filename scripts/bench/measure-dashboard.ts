@@ -5,9 +5,10 @@
  *   - time to first data on screen: navigation start to the first row of the report table, in headless
  *     Chromium against the real server on localhost, each run in a fresh browser context (no HTTP
  *     cache), medians over several runs;
+ *   - the explorer page (issue 11, docs/explorer.md): its JavaScript and its first row of a query, the same way;
  *   - the embedding script (issue 10, docs/embedding.md): what a portal page of another origin loads for
- *     a `<scu-figure>` and for a `<scu-report>` (every script from /embed/, gzipped), and the time from
- *     navigation start to the widget's `scu-loaded` event, the same way.
+ *     a `<scu-figure>`, a `<scu-report>` and a `<scu-explorer>` (every script from /embed/, gzipped), and
+ *     the time from navigation start to the widget's `scu-loaded` event, the same way.
  *
  *   node --import tsx scripts/bench/measure-dashboard.ts [--runs 7] [--db mysql|duckdb] [--no-build] [--json]
  *
@@ -131,20 +132,20 @@ function recordScripts(page: Page, include: (url: string) => boolean = () => tru
   };
 }
 
-async function measureOnce(browser: Browser, url: string): Promise<Run> {
+async function measureOnce(browser: Browser, url: string, firstRow = 'table.report-table tbody tr td'): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   // Records when the first row of the report table is in the document (timed from navigation start).
-  await page.addInitScript(() => {
+  await page.addInitScript((selector) => {
     const w = window as unknown as { __firstData?: number };
     const observer = new MutationObserver(() => {
-      if (w.__firstData === undefined && document.querySelector('table.report-table tbody tr td')) {
+      if (w.__firstData === undefined && document.querySelector(selector)) {
         w.__firstData = performance.now();
         observer.disconnect();
       }
     });
     observer.observe(document, { childList: true, subtree: true });
-  });
+  }, firstRow);
   const run = recordScripts(page);
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __firstData?: number }).__firstData !== undefined, undefined, {
@@ -190,18 +191,17 @@ async function main(): Promise<void> {
         stdio: 'inherit',
       },
     );
-    execFileSync(
-      process.execPath,
-      [
-        path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'dashboard/vite.embed.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: PROJECT_ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' },
-    );
+    for (const config of ['dashboard/vite.explore.config.ts', 'dashboard/vite.embed.config.ts']) {
+      execFileSync(
+        process.execPath,
+        [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, NODE_ENV: 'production' },
+          stdio: 'inherit',
+        },
+      );
+    }
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scu-measure-'));
   log(`Seeding the demo data (${args.db}) and starting the server…`);
@@ -212,6 +212,7 @@ async function main(): Promise<void> {
   const results: { scenario: string; coldMs: number; runsMs: number[]; medianMs: number }[] = [];
   let js: Run | undefined;
   const widgets: { name: string; first: Run; medianMs: number }[] = [];
+  let explorer: { first: Run; medianMs: number } | undefined;
   try {
     for (const scenario of SCENARIOS) {
       const url = `${app.url}/${scenario.search}#token=${token}`;
@@ -223,11 +224,32 @@ async function main(): Promise<void> {
       results.push({ scenario: scenario.name, coldMs: cold.firstDataMs, runsMs: runs, medianMs: median(runs) });
       log(`${scenario.name}: cold ${cold.firstDataMs.toFixed(0)} ms, median of ${RUNS} ${median(runs).toFixed(0)} ms`);
     }
+    // The explorer (docs/explorer.md): a provider × month query over the last 12 months of data.
+    const exploreQuery = {
+      measures: ['service_code_usage.total_billed', 'service_code_usage.units_billed'],
+      dimensions: ['service_code_usage.provider_name'],
+      timeDimensions: [
+        {
+          dimension: 'service_code_usage.date_of_service',
+          granularity: 'month',
+          dateRange: [isoMonthsBefore(DEFAULT_END_DATE, 12), DEFAULT_END_DATE],
+        },
+      ],
+      limit: 1000,
+    };
+    const exploreUrl = `${app.url}/explore?query=${encodeURIComponent(JSON.stringify(exploreQuery))}#token=${token}`;
+    const exploreCold = await measureOnce(browser, exploreUrl, 'table.explore-table tbody tr td');
+    const exploreRuns: number[] = [];
+    for (let i = 0; i < RUNS; i++)
+      exploreRuns.push((await measureOnce(browser, exploreUrl, 'table.explore-table tbody tr td')).firstDataMs);
+    explorer = { first: exploreCold, medianMs: median(exploreRuns) };
+    log(`explorer: ${(exploreCold.jsGzipBytes / 1000).toFixed(1)} kB gzipped, median first data ${median(exploreRuns).toFixed(0)} ms`);
     const last = SCENARIOS[0]!.search.slice(1);
     const filters = JSON.stringify(Object.fromEntries(new URLSearchParams(last)));
     for (const [name, widget] of [
       ['<scu-figure measure="units_billed">', `<scu-figure {access} measure="units_billed" filters='${filters}'></scu-figure>`],
       ['<scu-report>', `<scu-report {access} filters='${filters}'></scu-report>`],
+      ['<scu-explorer>', `<scu-explorer {access} query='${JSON.stringify(exploreQuery)}'></scu-explorer>`],
     ] as const) {
       const first = await measureWidget(browser, portal, app.url, token, widget);
       const runs: number[] = [];
@@ -247,7 +269,7 @@ async function main(): Promise<void> {
   // kB = 1000 bytes, as Vite reports sizes (the stricter reading of the budget).
   const kb = (bytes: number) => (bytes / 1000).toFixed(1);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ db: args.db, js, results, widgets }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ db: args.db, js, results, explorer, widgets }, null, 2)}\n`);
     return;
   }
   const lines = [
@@ -260,6 +282,8 @@ async function main(): Promise<void> {
       (r) =>
         `| time to first data on screen, ${r.scenario} (median of ${RUNS}; first, cold-cache load ${r.coldMs.toFixed(0)} ms) | < 1.5 s | ${(r.medianMs / 1000).toFixed(2)} s |`,
     ),
+    `| explorer page JavaScript, gzipped (${explorer!.first.scripts} script${explorer!.first.scripts === 1 ? '' : 's'}; ${kb(explorer!.first.jsBytes)} kB uncompressed) | < 300 kB | ${kb(explorer!.first.jsGzipBytes)} kB |`,
+    `| explorer: time to first data, provider × month over the last 12 months of data (median of ${RUNS}; first load ${explorer!.first.firstDataMs.toFixed(0)} ms) | < 1.5 s | ${(explorer!.medianMs / 1000).toFixed(2)} s |`,
     ...widgets.flatMap((w) => [
       `| embedding scripts a portal loads for \`${w.name}\`, gzipped (${w.first.scripts} scripts from /embed/, ${kb(w.first.jsBytes)} kB uncompressed) | ${w.name.startsWith('<scu-figure') ? '< 150 kB (the first script)' : 'none set (loaded on first use)'} | ${kb(w.first.jsGzipBytes)} kB |`,
       `| \`${w.name}\` in a portal page of another origin: time to first data (\`scu-loaded\`), last month of data (median of ${RUNS}; first load ${w.first.firstDataMs.toFixed(0)} ms) | < 1.5 s | ${(w.medianMs / 1000).toFixed(2)} s |`,
