@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   if (demo) {
     const token = mintToken(secret, { clinic_id: 1, role: 'owner' }, 8 * 3600);
     log(`Open the demo report (clinic 1, owner; the link is valid for 8 hours):\n  ${app.url}/#token=${token}`);
+    log(`The explorer, for ad-hoc queries (the same token):\n  ${app.url}/explore#token=${token}`);
     log('Tokens for other demo clinics and roles: npm run token -- --clinic 2 --role billing --ttl 1h');
   }
 
