@@ -18,6 +18,13 @@ export function useAddressExploreState(win: Window = window): ExploreStateContro
   const read = parseExploreSearch(win.location.search);
   const query = shallowRef(read.query);
   const problems = shallowRef(read.problems);
+  /** The address says the query shown: a link read only in part is rewritten (its problems stay on screen). */
+  const canonical = (q: ExploreQuery) => {
+    const search = exploreSearch(q);
+    if (search !== win.location.search)
+      win.history.replaceState(win.history.state, '', `${win.location.pathname}${search}${win.location.hash}`);
+  };
+  if (read.problems.length) canonical(read.query);
 
   function set(next: ExploreQuery, mode: 'push' | 'replace' = 'push'): void {
     problems.value = [];
@@ -35,6 +42,7 @@ export function useAddressExploreState(win: Window = window): ExploreStateContro
     const again = parseExploreSearch(win.location.search);
     query.value = again.query;
     problems.value = again.problems;
+    if (again.problems.length) canonical(again.query);
   };
   win.addEventListener('popstate', onPopState);
   onScopeDispose(() => win.removeEventListener('popstate', onPopState));
