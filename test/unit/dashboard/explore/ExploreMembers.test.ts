@@ -79,7 +79,7 @@ describe('ExploreMembers', () => {
     expect(scu!.findAll('fieldset').every((f) => f.attributes('disabled') === undefined)).toBe(true);
     expect(scu!.text()).not.toContain('Not combinable');
     expect(lines!.findAll('fieldset').map((f) => f.attributes('disabled'))).toEqual(['']);
-    expect(lines!.find('.explore-view-note').text()).toBe('Not combinable with service_code_usage: clear the query to use this view.');
+    expect(lines!.find('.explore-view-note').text()).toBe('Not combinable with Service Code Usage: clear the query to use this view.');
   });
 
   it('lists the query’s view first', () => {
