@@ -173,12 +173,22 @@ function rankingQuery(
   };
 }
 
-/** Insurance paid and units by payor and service code, for the payor × code heatmap (payors only: self-pay has no insurance to compare). */
-export function payorCodeQuery(state: ReportState, range: DateRange): Query {
+/**
+ * Insurance paid and units by payor and service code, for the payor × code heatmap (payors only:
+ * self-pay has no insurance to compare). With the range's mature part (lib/payor-rates.ts) when it is
+ * not the whole range: both in one request, as Cube's compareDateRange (the range's rows, then the
+ * mature part's).
+ */
+export function payorCodeQuery(state: ReportState, range: DateRange, mature: DateRange | null = range): Query {
+  const whole = !mature || (mature.from === range.from && mature.to === range.to);
   return {
     measures: [MEASURES.paid, MEASURES.units],
     dimensions: [m('payor_id'), m('payor_name'), m('service_code')],
-    timeDimensions: [{ dimension: DATE_OF_SERVICE, dateRange: dateRangeOf(range) }],
+    timeDimensions: [
+      whole
+        ? { dimension: DATE_OF_SERVICE, dateRange: dateRangeOf(range) }
+        : { dimension: DATE_OF_SERVICE, compareDateRange: [dateRangeOf(range), dateRangeOf(mature)] },
+    ],
     filters: [...reportFilters(state), { member: m('payor_id'), operator: 'set' }],
     limit: ROW_LIMIT,
   };

@@ -6,6 +6,7 @@
 import { isIsoDate, type ComparisonMode } from './clinic-calendar.js';
 import { parseDrill, writeDrill, type DrillSelection } from './drill.js';
 import { oneOf, readFilterParams, writeFilterParams, type BillingFilter } from './filter-params.js';
+import { DEFAULT_MATURITY_DAYS, MAX_MATURITY_DAYS } from './payor-rates.js';
 
 export const GROUPS = ['code', 'provider', 'payor', 'case_type', 'billing_type'] as const;
 export type GroupBy = (typeof GROUPS)[number];
@@ -35,6 +36,8 @@ export interface ReportState {
   sort: { column: string; direction: SortDirection } | null;
   /** Show the code × provider pivot instead of the grouped table. */
   pivot: boolean;
+  /** The payor × code heatmap compares visits at least this many days old; null: 90 (lib/payor-rates.ts). */
+  maturity: number | null;
   /** The visit lines open behind a figure (lib/drill.ts); null: none. */
   drill: DrillSelection | null;
 }
@@ -52,8 +55,16 @@ export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
   trend: null,
   sort: null,
   pivot: false,
+  maturity: null,
   drill: null,
 });
+
+/** A maturity threshold in whole days, 0 to MAX_MATURITY_DAYS; anything else is the default (null). */
+function maturityDays(text: string | null): number | null {
+  if (text === null || !/^\d{1,4}$/.test(text)) return null;
+  const days = Number(text);
+  return days <= MAX_MATURITY_DAYS && days !== DEFAULT_MATURITY_DAYS ? days : null;
+}
 
 /** Reads the state from a query string; anything invalid falls back to its default. */
 export function parseReportState(search: string): ReportState {
@@ -76,6 +87,7 @@ export function parseReportState(search: string): ReportState {
     trend: oneOf(params.get('trend'), ['week', 'month'] as const),
     sort: sortMatch ? { column: sortMatch[1]!, direction: sortMatch[2] as SortDirection } : null,
     pivot: params.get('pivot') === 'provider',
+    maturity: maturityDays(params.get('maturity')),
     drill: parseDrill(params),
   };
 }
@@ -93,6 +105,7 @@ export function serializeReportState(state: ReportState): string {
   if (state.trend) params.set('trend', state.trend);
   if (state.sort) params.set('sort', `${state.sort.column}:${state.sort.direction}`);
   if (state.pivot) params.set('pivot', 'provider');
+  if (state.maturity !== null && state.maturity !== DEFAULT_MATURITY_DAYS) params.set('maturity', String(state.maturity));
   writeDrill(params, state.drill);
   // Commas are legal in a query string and keep shared links readable.
   const text = params.toString().replace(/%2C/g, ',');
