@@ -8,12 +8,24 @@ import {
   caseTypeNameSql,
   codeTypeSql,
   firstDateOfServiceSql,
+  hasAnyModifierSql,
+  hasModifierSql,
   lastDateOfServiceSql,
+  modifiersSql,
   monthChangesSql,
   payorNameSql,
+  payorTypeSql,
   providerNameSql,
   roundedQuotient,
-} from './shared/sql'; // Cube resolves './' from the model root
+} from './shared/sql';
+
+// The billing checks (issue 12, docs/model.md "Billing checks"): modifiers payors audit.
+/** Distinct-procedural-service modifiers: 59 and its subsets XE, XS, XP, XU. */
+const DISTINCT_PROCEDURE_MODIFIERS = ['59', 'XE', 'XS', 'XP', 'XU'];
+/** Chiropractic manipulative treatment, which Medicare pays only as active treatment (AT). */
+const CMT_CODES = ['98940', '98941', '98942'];
+/** Unpaid insurance lines: insurance paid below this share of billed (and not self-pay). */
+const PAID_SHARE_PERCENT = 50; // Cube resolves './' from the model root
 
 cube(`counted_items`, {
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
@@ -37,7 +49,9 @@ cube(`counted_items`, {
            ${codeTypeSql('sc')} AS line_code_type, ${billingTypeSql('sc')} AS line_billing_type,
            ${providerNameSql('pr')} AS line_provider_name,
            ${payorNameSql('p.payor_id', 'py.name')} AS line_payor_name,
-           ${caseTypeNameSql('pc.case_type_id', 'ct.name')} AS line_case_type
+           ${caseTypeNameSql('pc.case_type_id', 'ct.name')} AS line_case_type,
+           ${modifiersSql('pi.modifiers')} AS modifiers,
+           ${payorTypeSql('p.payor_id', 'py.payor_type')} AS payor_type
     FROM purchase_items pi
     JOIN purchases p ON p.id = pi.purchase_id AND p.clinic_id = pi.clinic_id
     LEFT JOIN patient_cases pc ON pc.id = p.patient_case_id AND pc.clinic_id = p.clinic_id
@@ -119,6 +133,50 @@ cube(`counted_items`, {
       build_range_start: { sql: firstDateOfServiceSql(CHANGE_LOG_SCHEMA) },
       build_range_end: { sql: lastDateOfServiceSql(CHANGE_LOG_SCHEMA) },
       // Every query filters on the clinic: each partition is read through this index.
+      indexes: { by_clinic: { columns: [clinic_id] } },
+    },
+    // The billing checks (issue 12): the same figures and dimensions with the line's modifiers, payor
+    // type and insurance status, and the checks' counts. A rollup of its own, so that the report's own
+    // queries keep reading the smaller usage_by_day (Cube takes the first rollup that serves a query).
+    billing_by_day: {
+      type: `rollup`,
+      external: false,
+      measures: [
+        units_billed,
+        total_billed,
+        insurance_paid,
+        line_count,
+        distinct_procedure_lines,
+        medicare_cmt_lines,
+        medicare_cmt_without_at_lines,
+        kx_lines,
+        unpaid_lines,
+        unpaid_billed,
+        unpaid_balance,
+      ],
+      dimensions: [
+        clinic_id,
+        provider_id,
+        payor_id,
+        case_type_id,
+        service_codes.code,
+        service_codes.description,
+        service_codes.code_type,
+        service_codes.billing_type,
+        providers.name,
+        payor_name,
+        case_type,
+        modifiers,
+        code_with_modifiers,
+        payor_type,
+        insurance_status,
+      ],
+      time_dimension: date_of_service,
+      granularity: `day`,
+      partition_granularity: `month`,
+      refresh_key: { sql: `${monthChangesSql(CHANGE_LOG_SCHEMA, FILTER_PARAMS.counted_items.date_of_service.filter('month_start'))}` },
+      build_range_start: { sql: firstDateOfServiceSql(CHANGE_LOG_SCHEMA) },
+      build_range_end: { sql: lastDateOfServiceSql(CHANGE_LOG_SCHEMA) },
       indexes: { by_clinic: { columns: [clinic_id] } },
     },
   },
@@ -275,6 +333,32 @@ cube(`counted_items`, {
       sql: `last_insurance_payment_on`,
       type: `time`,
     },
+    // Billing checks (issue 12): the line's modifiers, its payor's type, whether insurance has paid it.
+    modifiers: {
+      title: `Modifiers`,
+      description: `purchase_items.modifiers of the line as billed, upper case without spaces (e.g. GP,59); empty when the line has none.`,
+      sql: `modifiers`,
+      type: `string`,
+    },
+    code_with_modifiers: {
+      title: `Code with Modifiers`,
+      description: `The line's service code followed by its modifiers, as a payor reads the claim line: 97140-GP,59; the code alone when it has none.`,
+      sql: `CASE WHEN modifiers IS NULL THEN line_service_code ELSE CONCAT(line_service_code, '-', modifiers) END`,
+      type: `string`,
+    },
+    payor_type: {
+      title: `Payor Type`,
+      description: `payors.payor_type of the visit's payor: Commercial, Medicare, Medicaid, Workers Comp, Auto or Other; "Self-pay" for a visit without one.`,
+      sql: `payor_type`,
+      type: `string`,
+    },
+    insurance_status: {
+      title: `Insurance Status`,
+      description: `Whether insurance has paid the line so far: "Unpaid" (insurance paid 0.00 or less), "Paid under ${PAID_SHARE_PERCENT}%" (insurance paid below ${PAID_SHARE_PERCENT}% of the line's billed amount), "Paid" (the rest); "Self-pay" for a visit without a payor.`,
+      sql: `CASE WHEN payor_id IS NULL THEN 'Self-pay' WHEN insurance_paid <= 0 THEN 'Unpaid'
+        WHEN insurance_paid * 100 < billed_amount * ${PAID_SHARE_PERCENT} THEN 'Paid under ${PAID_SHARE_PERCENT}%' ELSE 'Paid' END`,
+      type: `string`,
+    },
     date_of_service: {
       title: `Date of Service`,
       description: `purchases.purchased_on: the clinic's own calendar date, never shifted by a time zone (every query runs in UTC, where a date is its own midnight).`,
@@ -332,6 +416,74 @@ cube(`counted_items`, {
       description: `Number of distinct patients with a counted item in the group (COUNT(DISTINCT purchases.patient_id)). A count only: no patient data is reachable.`,
       sql: `CAST(${patient_count} AS DECIMAL(20,0))`,
       type: `number`,
+    },
+    // Billing checks (issue 12, docs/model.md "Billing checks"): counts of lines, so they add up.
+    distinct_procedure_lines: {
+      title: `Lines with 59/X{EPSU}`,
+      description: `Counted items whose modifiers include 59, XE, XS, XP or XU (a distinct procedural service): the modifiers payors audit most. Compare a provider's rate with the clinic's.`,
+      sql: `id`,
+      type: `count`,
+      filters: [{ sql: `${hasAnyModifierSql(`${CUBE}.modifiers`, DISTINCT_PROCEDURE_MODIFIERS)}` }],
+    },
+    distinct_procedure_rate: {
+      title: `59/X{EPSU} Rate`,
+      description: `Lines with 59/X{EPSU} ÷ Lines, as a ratio (0.0500 is 5 %), rounded half away from zero to 4 decimals.`,
+      sql: `${roundedQuotient(distinct_procedure_lines, line_count, 4)}`,
+      type: `number`,
+    },
+    medicare_cmt_lines: {
+      title: `Medicare CMT Lines`,
+      description: `Counted items of chiropractic manipulation (${CMT_CODES.join(', ')}) billed to a Medicare payor (payors.payor_type = 'medicare').`,
+      sql: `id`,
+      type: `count`,
+      filters: [{ sql: `${CUBE}.payor_type = 'Medicare' AND ${CUBE}.line_service_code IN (${CMT_CODES.map((c) => `'${c}'`).join(', ')})` }],
+    },
+    medicare_cmt_without_at_lines: {
+      title: `Medicare CMT without AT`,
+      description: `Medicare CMT Lines whose modifiers do not include AT (active treatment): Medicare denies chiropractic manipulation billed without it.`,
+      sql: `id`,
+      type: `count`,
+      filters: [
+        {
+          sql: `${CUBE}.payor_type = 'Medicare' AND ${CUBE}.line_service_code IN (${CMT_CODES.map((c) => `'${c}'`).join(', ')}) AND NOT ${hasModifierSql(`${CUBE}.modifiers`, 'AT')}`,
+        },
+      ],
+    },
+    kx_lines: {
+      title: `Lines with KX`,
+      description: `Counted items whose modifiers include KX (therapy above Medicare's annual threshold, medically necessary and documented).`,
+      sql: `id`,
+      type: `count`,
+      filters: [{ sql: `${hasModifierSql(`${CUBE}.modifiers`, 'KX')}` }],
+    },
+    kx_rate: {
+      title: `KX Rate`,
+      description: `Lines with KX ÷ Lines, as a ratio, rounded half away from zero to 4 decimals.`,
+      sql: `${roundedQuotient(kx_lines, line_count, 4)}`,
+      type: `number`,
+    },
+    unpaid_lines: {
+      title: `Unpaid Insurance Lines`,
+      description: `Counted items billed to a payor (not self-pay) whose insurance paid is still 0.00 or less, or below ${PAID_SHARE_PERCENT}% of the line's billed amount (Insurance Status "Unpaid" or "Paid under ${PAID_SHARE_PERCENT}%").`,
+      sql: `id`,
+      type: `count`,
+      filters: [{ sql: `${CUBE}.payor_id IS NOT NULL AND ${CUBE}.insurance_paid * 100 < ${CUBE}.billed_amount * ${PAID_SHARE_PERCENT}` }],
+    },
+    unpaid_billed: {
+      title: `Billed on Unpaid Lines`,
+      description: `Sum of purchase_items.billed_amount over the Unpaid Insurance Lines: the money at stake.`,
+      sql: `billed_amount`,
+      type: `sum`,
+      format: `currency`,
+      filters: [{ sql: `${CUBE}.payor_id IS NOT NULL AND ${CUBE}.insurance_paid * 100 < ${CUBE}.billed_amount * ${PAID_SHARE_PERCENT}` }],
+    },
+    unpaid_balance: {
+      title: `Unpaid Balance`,
+      description: `Sum of billed amount minus insurance paid over the Unpaid Insurance Lines: what insurance has not paid of them.`,
+      sql: `billed_amount - insurance_paid`,
+      type: `sum`,
+      format: `currency`,
+      filters: [{ sql: `${CUBE}.payor_id IS NOT NULL AND ${CUBE}.insurance_paid * 100 < ${CUBE}.billed_amount * ${PAID_SHARE_PERCENT}` }],
     },
     billed_per_unit: {
       title: `Billed per Unit`,

@@ -86,3 +86,30 @@ export function payorNameSql(payorId, name) {
 export function caseTypeNameSql(caseTypeId, name) {
   return `CASE WHEN ${caseTypeId} IS NULL THEN 'No case' ELSE ${name} END`;
 }
+
+// Modifiers (issue 12): purchase_items.modifiers is free text as billed ('GP,59', 'gp, 59', 'AT').
+
+/** The line's modifiers as one canonical list: upper case, no spaces, comma-separated as billed; NULL
+ * when there are none. */
+export function modifiersSql(column) {
+  return `NULLIF(UPPER(REPLACE(TRIM(${column}), ' ', '')), '')`;
+}
+
+/** Whether a canonical modifiers list (modifiersSql) holds `code`: matched between commas, so 59 is
+ * not found in 159. False (never NULL) for a line without modifiers, on both engines. */
+export function hasModifierSql(column, code) {
+  return `COALESCE(CONCAT(',', ${column}, ',') LIKE '%,${code},%', FALSE)`;
+}
+
+/** Any of the codes (hasModifierSql). */
+export function hasAnyModifierSql(column, codes) {
+  return `(${codes.map((code) => hasModifierSql(column, code)).join(' OR ')})`;
+}
+
+/** A visit's payor type as shown (payors.payor_type), "Self-pay" when it has no payor. */
+export function payorTypeSql(payorId, type) {
+  return `CASE WHEN ${payorId} IS NULL THEN 'Self-pay'
+    WHEN ${type} = 'commercial' THEN 'Commercial' WHEN ${type} = 'medicare' THEN 'Medicare'
+    WHEN ${type} = 'medicaid' THEN 'Medicaid' WHEN ${type} = 'workers_comp' THEN 'Workers Comp'
+    WHEN ${type} = 'auto' THEN 'Auto' ELSE 'Other' END`;
+}

@@ -48,6 +48,9 @@ const LINE_FIELDS = [
   'last_insurance_payment_on',
 ] as const satisfies readonly (keyof ReferenceLine)[];
 
+/** What the billing checks add to each line (docs/model.md, "Billing checks"). */
+const BILLING_CHECK_FIELDS = ['modifiers', 'code_with_modifiers', 'payor_type', 'insurance_status'];
+
 const BASE_FIGURES = ['units_billed', 'visits_used', 'total_billed', 'insurance_paid'] as const;
 
 /** The groupings a report figure can have (table, pivot, heatmap, trend). */
@@ -375,7 +378,8 @@ describe('visit_lines exposes no patient', () => {
     );
     expect(view?.type).toBe('view');
     const dimensions = view!.dimensions.map((d) => d.name.slice(L.length + 1)).sort();
-    expect(dimensions).toEqual([...LINE_FIELDS, 'clinic_id'].sort());
+    // The contract's, and the billing checks' own (issue 12, docs/contract.md: an addition, not a change).
+    expect(dimensions).toEqual([...LINE_FIELDS, 'clinic_id', ...BILLING_CHECK_FIELDS].sort());
     expect(view!.measures.map((m) => m.name.slice(L.length + 1)).sort()).toEqual(
       [
         'line_count',
