@@ -25,7 +25,16 @@ const DISTINCT_PROCEDURE_MODIFIERS = ['59', 'XE', 'XS', 'XP', 'XU'];
 /** Chiropractic manipulative treatment, which Medicare pays only as active treatment (AT). */
 const CMT_CODES = ['98940', '98941', '98942'];
 /** Unpaid insurance lines: insurance paid below this share of billed (and not self-pay). */
-const PAID_SHARE_PERCENT = 50; // Cube resolves './' from the model root
+const PAID_SHARE_PERCENT = 50;
+// Each check's predicate on a line, written once: the measure counts the lines where it holds, and the
+// Yes/No dimension of the same SQL finds exactly those lines (the drill-through's filter).
+const DISTINCT_PROCEDURE = (c) => hasAnyModifierSql(`${c}.modifiers`, DISTINCT_PROCEDURE_MODIFIERS);
+const MEDICARE_CMT = (c) =>
+  `${c}.payor_type = 'Medicare' AND ${c}.line_service_code IN (${CMT_CODES.map((code) => `'${code}'`).join(', ')})`;
+const MEDICARE_CMT_WITHOUT_AT = (c) => `${MEDICARE_CMT(c)} AND NOT ${hasModifierSql(`${c}.modifiers`, 'AT')}`;
+const KX = (c) => hasModifierSql(`${c}.modifiers`, 'KX');
+const UNPAID = (c) => `${c}.payor_id IS NOT NULL AND ${c}.insurance_paid * 100 < ${c}.billed_amount * ${PAID_SHARE_PERCENT}`;
+const yesNo = (predicate) => `CASE WHEN ${predicate} THEN 'Yes' ELSE 'No' END`; // Cube resolves './' from the model root
 
 cube(`counted_items`, {
   // insurance_paid: the item's applications of insurance payments (payments.source = 'insurance'),
@@ -170,6 +179,10 @@ cube(`counted_items`, {
         code_with_modifiers,
         payor_type,
         insurance_status,
+        // Functions of the dimensions above: no more rows, and the drill-through's month counts read here.
+        has_distinct_procedure_modifier,
+        medicare_cmt_without_at,
+        has_kx,
       ],
       time_dimension: date_of_service,
       granularity: `day`,
@@ -359,6 +372,24 @@ cube(`counted_items`, {
         WHEN insurance_paid * 100 < billed_amount * ${PAID_SHARE_PERCENT} THEN 'Paid under ${PAID_SHARE_PERCENT}%' ELSE 'Paid' END`,
       type: `string`,
     },
+    has_distinct_procedure_modifier: {
+      title: `59/X{EPSU} Line`,
+      description: `Yes when the line's modifiers include 59, XE, XS, XP or XU (the lines counted by Lines with 59/X{EPSU}); No otherwise.`,
+      sql: `${yesNo(DISTINCT_PROCEDURE(CUBE))}`,
+      type: `string`,
+    },
+    medicare_cmt_without_at: {
+      title: `Medicare CMT without AT`,
+      description: `Yes for chiropractic manipulation (${CMT_CODES.join(', ')}) billed to a Medicare payor without the AT modifier (the lines counted by Medicare CMT without AT); No otherwise.`,
+      sql: `${yesNo(MEDICARE_CMT_WITHOUT_AT(CUBE))}`,
+      type: `string`,
+    },
+    has_kx: {
+      title: `KX Line`,
+      description: `Yes when the line's modifiers include KX (the lines counted by Lines with KX); No otherwise.`,
+      sql: `${yesNo(KX(CUBE))}`,
+      type: `string`,
+    },
     date_of_service: {
       title: `Date of Service`,
       description: `purchases.purchased_on: the clinic's own calendar date, never shifted by a time zone (every query runs in UTC, where a date is its own midnight).`,
@@ -423,7 +454,7 @@ cube(`counted_items`, {
       description: `Counted items whose modifiers include 59, XE, XS, XP or XU (a distinct procedural service): the modifiers payors audit most. Compare a provider's rate with the clinic's.`,
       sql: `id`,
       type: `count`,
-      filters: [{ sql: `${hasAnyModifierSql(`${CUBE}.modifiers`, DISTINCT_PROCEDURE_MODIFIERS)}` }],
+      filters: [{ sql: `${DISTINCT_PROCEDURE(CUBE)}` }],
     },
     distinct_procedure_rate: {
       title: `59/X{EPSU} Rate`,
@@ -436,25 +467,21 @@ cube(`counted_items`, {
       description: `Counted items of chiropractic manipulation (${CMT_CODES.join(', ')}) billed to a Medicare payor (payors.payor_type = 'medicare').`,
       sql: `id`,
       type: `count`,
-      filters: [{ sql: `${CUBE}.payor_type = 'Medicare' AND ${CUBE}.line_service_code IN (${CMT_CODES.map((c) => `'${c}'`).join(', ')})` }],
+      filters: [{ sql: `${MEDICARE_CMT(CUBE)}` }],
     },
     medicare_cmt_without_at_lines: {
       title: `Medicare CMT without AT`,
       description: `Medicare CMT Lines whose modifiers do not include AT (active treatment): Medicare denies chiropractic manipulation billed without it.`,
       sql: `id`,
       type: `count`,
-      filters: [
-        {
-          sql: `${CUBE}.payor_type = 'Medicare' AND ${CUBE}.line_service_code IN (${CMT_CODES.map((c) => `'${c}'`).join(', ')}) AND NOT ${hasModifierSql(`${CUBE}.modifiers`, 'AT')}`,
-        },
-      ],
+      filters: [{ sql: `${MEDICARE_CMT_WITHOUT_AT(CUBE)}` }],
     },
     kx_lines: {
       title: `Lines with KX`,
       description: `Counted items whose modifiers include KX (therapy above Medicare's annual threshold, medically necessary and documented).`,
       sql: `id`,
       type: `count`,
-      filters: [{ sql: `${hasModifierSql(`${CUBE}.modifiers`, 'KX')}` }],
+      filters: [{ sql: `${KX(CUBE)}` }],
     },
     kx_rate: {
       title: `KX Rate`,
@@ -467,7 +494,7 @@ cube(`counted_items`, {
       description: `Counted items billed to a payor (not self-pay) whose insurance paid is still 0.00 or less, or below ${PAID_SHARE_PERCENT}% of the line's billed amount (Insurance Status "Unpaid" or "Paid under ${PAID_SHARE_PERCENT}%").`,
       sql: `id`,
       type: `count`,
-      filters: [{ sql: `${CUBE}.payor_id IS NOT NULL AND ${CUBE}.insurance_paid * 100 < ${CUBE}.billed_amount * ${PAID_SHARE_PERCENT}` }],
+      filters: [{ sql: `${UNPAID(CUBE)}` }],
     },
     unpaid_billed: {
       title: `Billed on Unpaid Lines`,
@@ -475,7 +502,7 @@ cube(`counted_items`, {
       sql: `billed_amount`,
       type: `sum`,
       format: `currency`,
-      filters: [{ sql: `${CUBE}.payor_id IS NOT NULL AND ${CUBE}.insurance_paid * 100 < ${CUBE}.billed_amount * ${PAID_SHARE_PERCENT}` }],
+      filters: [{ sql: `${UNPAID(CUBE)}` }],
     },
     unpaid_balance: {
       title: `Unpaid Balance`,
@@ -483,7 +510,7 @@ cube(`counted_items`, {
       sql: `billed_amount - insurance_paid`,
       type: `sum`,
       format: `currency`,
-      filters: [{ sql: `${CUBE}.payor_id IS NOT NULL AND ${CUBE}.insurance_paid * 100 < ${CUBE}.billed_amount * ${PAID_SHARE_PERCENT}` }],
+      filters: [{ sql: `${UNPAID(CUBE)}` }],
     },
     billed_per_unit: {
       title: `Billed per Unit`,

@@ -49,7 +49,15 @@ const LINE_FIELDS = [
 ] as const satisfies readonly (keyof ReferenceLine)[];
 
 /** What the billing checks add to each line (docs/model.md, "Billing checks"). */
-const BILLING_CHECK_FIELDS = ['modifiers', 'code_with_modifiers', 'payor_type', 'insurance_status'];
+const BILLING_CHECK_FIELDS = [
+  'modifiers',
+  'code_with_modifiers',
+  'payor_type',
+  'insurance_status',
+  'has_distinct_procedure_modifier',
+  'medicare_cmt_without_at',
+  'has_kx',
+];
 
 const BASE_FIGURES = ['units_billed', 'visits_used', 'total_billed', 'insurance_paid'] as const;
 
