@@ -7,46 +7,16 @@
  * is shown passed them, so they are left out. A new query, so Back returns to the one drilled from.
  */
 import { periodInRange, type DateRange, type Grain } from '../lib/clinic-calendar.js';
+import { LINE_COLUMNS, LINES_VIEW } from '../lib/drill.js';
 import type { Catalog } from './explore-catalog.js';
 import { queryView, type ExploreFilter, type ExploreQuery } from './explore-query.js';
 import type { RawRow, ResultColumn } from './explore-result.js';
 
-const LINES = 'visit_lines';
+const LINES = LINES_VIEW;
 /** Views whose rows are visit lines grouped: their dimensions are visit_lines' under the same names. */
 const DRILLABLE_VIEWS = ['service_code_usage', LINES];
-/** The dimensions `visit_lines` has for a filter or a row value (docs/contract.md). */
-const LINE_DIMENSIONS = new Set([
-  'clinic_id',
-  'visit_number',
-  'line_number',
-  'service_code',
-  'service_code_description',
-  'code_type',
-  'billing_type',
-  'provider_id',
-  'provider_name',
-  'payor_id',
-  'payor_name',
-  'case_type_id',
-  'case_type',
-  'units',
-  'billed_amount',
-  'insurance_paid',
-  'insurance_payments',
-  'last_insurance_payment_on',
-]);
-/** What a list of lines shows. */
-const LINE_COLUMNS = [
-  'visit_number',
-  'line_number',
-  'service_code',
-  'provider_name',
-  'payor_name',
-  'case_type',
-  'units',
-  'billed_amount',
-  'insurance_paid',
-].map((d) => `${LINES}.${d}`);
+/** What a list of lines shows: the report's drill panel's columns (lib/drill.ts), date first. */
+const SHOWN = LINE_COLUMNS.map((c) => c.member).filter((m) => m !== `${LINES}.date_of_service`);
 
 const local = (member: string) => member.slice(member.indexOf('.') + 1);
 const EVERY_DAY: DateRange = { from: '0001-01-01', to: '9999-12-31' };
@@ -61,9 +31,11 @@ export function drillProblem(q: ExploreQuery, catalog: Catalog, hasComparison: b
   if (q.measures.length === 0) return 'Rows without a measure are not figures: there is nothing behind them to open.';
   if (hasComparison) return 'Rows of a comparison cannot be opened: remove the comparison first.';
   if (q.time && local(q.time.dimension) !== 'date_of_service') return 'Rows by another date than the date of service cannot be opened.';
-  const stray = [...q.dimensions, ...lineFilters(q, catalog).map((f) => f.member)]
-    .map(local)
-    .find((d) => !LINE_DIMENSIONS.has(d) && d !== 'date_of_service');
+  // The lines' own dimensions, as meta lists them (the view may grow: the model decides, not a list here).
+  const lineDimensions = new Set(
+    catalog.views.filter((v) => v.name === LINES).flatMap((v) => [...v.dimensions, ...v.timeDimensions].map((d) => local(d.name))),
+  );
+  const stray = [...q.dimensions, ...lineFilters(q, catalog).map((f) => f.member)].map(local).find((d) => !lineDimensions.has(d));
   return stray ? `The visit lines have no "${stray}".` : null;
 }
 
@@ -88,7 +60,7 @@ export function linesQueryOf(q: ExploreQuery, catalog: Catalog, columns: readonl
   }
   return {
     measures: [],
-    dimensions: [...LINE_COLUMNS],
+    dimensions: [...SHOWN],
     time: { dimension: `${LINES}.date_of_service`, granularity: 'day', dateRange: range, compare: null },
     filters,
     order: [

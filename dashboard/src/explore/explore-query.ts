@@ -153,7 +153,11 @@ export function fromCubeQuery(raw: unknown): ReadResult {
     else if (list.length > 1) problems.push('The explorer shows one time dimension; only the first was kept.');
     const t = list?.[0];
     if (isObject(t) && typeof t.dimension === 'string') {
-      const granularity = typeof t.granularity === 'string' ? t.granularity : null;
+      let granularity: string | null = null;
+      if ((GRANULARITIES as readonly unknown[]).includes(t.granularity)) granularity = t.granularity as string;
+      else if (t.granularity !== undefined) {
+        problems.push(`The granularity must be one of ${GRANULARITIES.join(', ')}; "${String(t.granularity)}" was left out.`);
+      }
       const time: ExploreTime = { dimension: t.dimension, granularity, dateRange: null, compare: null };
       if (t.dateRange !== undefined) {
         time.dateRange = readRange(t.dateRange);

@@ -4,24 +4,20 @@
  * report's filters reach (`equals` on provider, payor, case type, code, billing type; the date of
  * service range), grouped, if at all, by a dimension the report groups by. Otherwise the reason why not.
  */
+import { GROUP_DEFINITIONS } from '../lib/report-query.js';
 import { DEFAULT_STATE, serializeReportState, type GroupBy, type ReportState } from '../lib/report-state.js';
 import { queryView, type ExploreQuery } from './explore-query.js';
 
-const LINKABLE_VIEWS = ['service_code_usage', 'visit_lines', 'payment_maturity'];
+/** The report is the Service Code Usage view's (visit_lines has the same members, over lines). */
+const LINKABLE_VIEWS = ['service_code_usage', 'visit_lines'];
 
-/** Dimension (without its view) → the report's grouping it matches. */
-const GROUP_OF: Readonly<Record<string, GroupBy>> = {
-  service_code: 'code',
-  service_code_description: 'code',
-  code_type: 'code',
-  provider_id: 'provider',
-  provider_name: 'provider',
-  payor_id: 'payor',
-  payor_name: 'payor',
-  case_type_id: 'case_type',
-  case_type: 'case_type',
-  billing_type: 'billing_type',
-};
+/** Dimension (without its view) → the report's grouping it identifies: each grouping's key and name
+ * (report-query.ts); a code's description or type alone is not a grouping of the report. */
+const GROUP_OF: ReadonlyMap<string, GroupBy> = new Map(
+  (Object.entries(GROUP_DEFINITIONS) as [GroupBy, (typeof GROUP_DEFINITIONS)[GroupBy]][]).flatMap(([group, d]) =>
+    [d.key, d.name].map((member) => [member.slice(member.indexOf('.') + 1), group] as const),
+  ),
+);
 
 const ID_FILTERS = { provider_id: 'providers', payor_id: 'payors', case_type_id: 'caseTypes' } as const;
 const BILLING_VALUES: Readonly<Record<string, ReportState['billing']>> = { Billable: 'billable', 'Non-billable': 'non-billable' };
@@ -33,7 +29,7 @@ export function reportLinkOf(q: ExploreQuery, reportPath = '/'): ReportLink {
   if (!view || !LINKABLE_VIEWS.includes(view)) return { reason: 'The report shows the Service Code Usage view only.' };
   const local = (member: string) => member.slice(view.length + 1);
   const state: ReportState = { ...DEFAULT_STATE, providers: [], payors: [], caseTypes: [], codes: [] };
-  const groups = new Set(q.dimensions.map((d) => GROUP_OF[local(d)]));
+  const groups = new Set(q.dimensions.map((d) => GROUP_OF.get(local(d))));
   if (groups.has(undefined)) return { reason: 'The report cannot group by every dimension of this query.' };
   if (groups.size > 1) return { reason: 'The report groups by one thing at a time.' };
   const group = [...groups][0];
@@ -63,6 +59,8 @@ export function reportLinkOf(q: ExploreQuery, reportPath = '/'): ReportLink {
       return { reason: `The report has no filter like "${f.member} ${f.operator}".` };
     }
   }
+  // Without dates the report would show its default range (last month), not this query's rows.
+  if (!state.from || !state.to) return { reason: 'The report needs a range of dates of service: set one.' };
   for (const key of ['providers', 'payors', 'caseTypes', 'codes'] as const) state[key] = [...new Set(state[key])];
   return { href: `${reportPath}${serializeReportState(state)}` };
 }

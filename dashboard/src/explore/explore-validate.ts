@@ -35,7 +35,7 @@ function filterProblem(q: ExploreQuery, index: number, catalog: Catalog): string
     if (bad !== undefined) return `${member.title} is a number: "${bad}" is not one.`;
   }
   if (member.type === 'time' && member.kind === 'dimension') {
-    const bad = values.find((v) => !isIsoDate(v.slice(0, 10)));
+    const bad = values.find((v) => !isIsoDate(v.slice(0, 10)) || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?$/.test(v));
     if (bad !== undefined) return `"${bad}" is not a date (YYYY-MM-DD).`;
     if (arity === 'range') {
       if (values.length !== 2) return 'A range is two dates: from and to.';

@@ -152,14 +152,21 @@ const isQuotaError = (e: unknown) =>
  * private modes). Read afresh on every call, so another tab's changes are seen. A failed write throws
  * and leaves the stored list as it was (the list is written as one item).
  */
-export function savedQueriesStore(storage: Storage | null): SavedQueriesStore {
+/** The storage key of a clinic's saved queries: one browser can serve several clinics' tokens, and a
+ * clinic's queries (their filter values: payor names, ids) are not another's to see. */
+export function savedQueriesKey(scope: string | null = null): string {
+  return scope ? `${SAVED_QUERIES_KEY}:${scope}` : SAVED_QUERIES_KEY;
+}
+
+export function savedQueriesStore(storage: Storage | null, scope: string | null = null): SavedQueriesStore {
+  const key = savedQueriesKey(scope);
   let problem: string | null = storage ? null : STORAGE_UNAVAILABLE;
 
   function read(): SavedQuery[] {
     if (!storage) return [];
     let text: string | null;
     try {
-      text = storage.getItem(SAVED_QUERIES_KEY);
+      text = storage.getItem(key);
     } catch {
       problem = STORAGE_UNAVAILABLE;
       return [];
@@ -179,7 +186,7 @@ export function savedQueriesStore(storage: Storage | null): SavedQueriesStore {
       throw new Error(`${failure}: at most ${MAX_SAVED_QUERIES} queries can be kept; delete some first.`);
     }
     try {
-      storage.setItem(SAVED_QUERIES_KEY, exportSavedQueries(queries));
+      storage.setItem(key, exportSavedQueries(queries));
     } catch (e) {
       const why = isQuotaError(e) ? "the browser's storage for this page is full. Delete or export some saved queries." : messageOf(e);
       throw new Error(`${failure}: ${why}`, { cause: e });

@@ -21,6 +21,16 @@ const catalog = catalogOf([
     ],
   },
   {
+    name: 'visit_lines',
+    type: 'view',
+    measures: [{ name: 'visit_lines.line_count', type: 'number', aggType: 'count' }],
+    dimensions: [
+      ...dims('visit_lines', ['provider_name', 'payor_name', 'service_code', 'billing_type', 'line_number']),
+      ...dims('visit_lines', ['provider_id', 'payor_id'], 'number'),
+      { name: 'visit_lines.date_of_service', type: 'time' },
+    ],
+  },
+  {
     name: 'payment_maturity',
     type: 'view',
     measures: [{ name: 'payment_maturity.insurance_paid', type: 'number', aggType: 'sum' }],

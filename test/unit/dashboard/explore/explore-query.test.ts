@@ -133,6 +133,15 @@ describe('explorer query ↔ Cube query ↔ URL', () => {
     expect(read.problems).toEqual([expect.stringMatching(/previous period or the same period last year/)]);
   });
 
+  it('a granularity the explorer does not offer is named and left out', () => {
+    const read = fromCubeQuery({
+      measures: [`${V}.total_billed`],
+      timeDimensions: [{ dimension: `${V}.date_of_service`, granularity: 'hour' }],
+    });
+    expect(read.query.time?.granularity).toBeNull();
+    expect(read.problems).toEqual([expect.stringMatching(/granularity must be one of day, week, month, quarter, year; "hour"/)]);
+  });
+
   it('a link whose query is not JSON opens an empty explorer and says so', () => {
     const read = parseExploreSearch('?query=%7Bnot json');
     expect(read.query).toEqual(EMPTY_QUERY);

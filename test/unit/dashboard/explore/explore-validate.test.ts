@@ -84,6 +84,10 @@ describe('problems beside their field', () => {
     ]);
     const filters = [{ member: `${V}.date_of_service`, operator: 'inDateRange', values: ['2026-02-30', '2026-03-01'] }];
     expect(queryProblems(q({ filters }), catalog)).toEqual([{ field: 'filter:0', message: '"2026-02-30" is not a date (YYYY-MM-DD).' }]);
+    const trailing = [{ member: `${V}.date_of_service`, operator: 'afterDate', values: ['2026-01-01xyz'] }];
+    expect(queryProblems(q({ filters: trailing }), catalog)).toEqual([
+      { field: 'filter:0', message: '"2026-01-01xyz" is not a date (YYYY-MM-DD).' },
+    ]);
     const reversed = [{ member: `${V}.date_of_service`, operator: 'inDateRange', values: ['2026-03-02', '2026-03-01'] }];
     expect(queryProblems(q({ filters: reversed }), catalog)[0]?.message).toMatch(/ends .* before it starts/);
   });
@@ -153,5 +157,17 @@ describe('the report link', () => {
       { member: `${V}.payor_id`, operator: 'notSet', values: [] },
     ];
     expect(reportLinkOf(q({ filters: twice }))).toMatchObject({ reason: expect.stringMatching(/one filter per field/) });
+    // Without dates the report would show last month: no link.
+    expect(reportLinkOf(q({ dimensions: [`${V}.payor_name`] }))).toEqual({
+      reason: 'The report needs a range of dates of service: set one.',
+    });
+    // A code's type alone is not one of the report's groupings; payment maturity is not the report's view.
+    expect(reportLinkOf(q({ dimensions: [`${V}.code_type`], time }))).toMatchObject({ reason: expect.stringMatching(/cannot group/) });
+    const maturity = {
+      ...EMPTY_QUERY,
+      measures: ['payment_maturity.insurance_paid'],
+      time: { ...time, dimension: 'payment_maturity.date_of_service' },
+    };
+    expect(reportLinkOf(maturity)).toMatchObject({ reason: expect.stringMatching(/Service Code Usage view only/) });
   });
 });
