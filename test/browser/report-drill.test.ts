@@ -232,6 +232,7 @@ describe('CSV export of the lines', () => {
     l.insurance_paid,
     l.insurance_payments,
     l.last_insurance_payment_on ?? '',
+    l.modifiers ?? '',
   ];
   const inDrillOrder = (lines: ReferenceLine[]) =>
     [...lines].sort((a, b) => (a.date_of_service !== b.date_of_service ? (a.date_of_service < b.date_of_service ? -1 : 1) : byLine(a, b)));
@@ -287,6 +288,7 @@ describe('CSV export of the lines', () => {
       'Insurance Paid',
       'Insurance Payments',
       'Last Insurance Payment',
+      'Modifiers',
     ]);
     expect(csv.lines).toEqual(inDrillOrder(lines).map(csvLine));
     const total = sums(lines);

@@ -324,6 +324,8 @@ export interface ReferenceLine {
   insurance_payments: string;
   /** received_on of the latest of those payments; null when none. */
   last_insurance_payment_on: string | null;
+  /** purchase_items.modifiers upper-cased without spaces; null when none (docs/model.md, "Billing checks"). */
+  modifiers: string | null;
 }
 
 /** Every counted item of `q` (its scope, dates and filters; groupBy is ignored), from the host tables,
@@ -339,7 +341,8 @@ export async function referenceLines(target: ReferenceTarget, q: Omit<ReferenceQ
          ${d('payor_id')} AS payor_id, ${d('payor_name')} AS payor_name, ${d('case_type_id')} AS case_type_id,
          ${d('case_type')} AS case_type, ${text('pi.units')} AS units, ${text('pi.billed_amount')} AS billed_amount,
          ${text('COALESCE(ins.paid, 0)')} AS insurance_paid, ${text('COALESCE(ins.payments, 0)')} AS insurance_payments,
-         ${text('ins.last_received', 10)} AS last_insurance_payment_on
+         ${text('ins.last_received', 10)} AS last_insurance_payment_on,
+         NULLIF(UPPER(REPLACE(TRIM(pi.modifiers), ' ', '')), '') AS modifiers
   ${FROM_COUNTED_ITEMS}
   LEFT JOIN (SELECT pa.purchase_item_id, SUM(pa.amount) AS paid, COUNT(DISTINCT pa.payment_id) AS payments,
                     MAX(pm.received_on) AS last_received
@@ -369,6 +372,7 @@ export async function referenceLines(target: ReferenceTarget, q: Omit<ReferenceQ
     insurance_paid: money(r.insurance_paid),
     insurance_payments: canonicalDecimal(r.insurance_payments)!,
     last_insurance_payment_on: optional(r.last_insurance_payment_on)?.slice(0, 10) ?? null,
+    modifiers: optional(r.modifiers),
   }));
 }
 /** One counted item: what a test picks its inputs from (a visit, its item, a provider). */

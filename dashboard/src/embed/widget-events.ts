@@ -14,7 +14,15 @@ export interface WidgetEventDetails {
   /** The viewer changed the report's filters (the URL contract's keys; lists as arrays). */
   'scu-filters-change': { filters: Record<string, string | string[]> };
   /** The viewer opened the visit lines behind a figure (as the report page's iframe message). */
-  'scu-drill': { figure: string; period: 'report' | 'comparison'; from: string; to: string; narrow: Record<string, unknown> };
+  'scu-drill': {
+    figure: string;
+    period: 'report' | 'comparison';
+    from: string;
+    to: string;
+    narrow: Record<string, unknown>;
+    /** A billing check the lines meet (docs/dashboard.md, "Billing checks"), when opened from one. */
+    check?: string;
+  };
   /** The viewer exported the table as CSV: how many rows of figures it held. */
   'scu-export': { rows: number };
   /** The analyst changed `<scu-explorer>`'s query (a Cube query, as the `query` attribute takes it). */

@@ -5,7 +5,7 @@
  */
 import type { DateRange } from './clinic-calendar.js';
 import { centsToDecimal, toCents, toCount } from './decimal.js';
-import { drillOf, type DrillFigure, type DrillSelection, type LineColumn } from './drill.js';
+import { DRILL_CHECKS, drillOf, type DrillFigure, type DrillSelection, type LineColumn } from './drill.js';
 import { filterSummary } from './filter-summary.js';
 import type { Formatters } from './format.js';
 import { GROUP_DEFINITIONS, type ReportFilterValues } from './report-query.js';
@@ -114,7 +114,8 @@ export function narrowingNames(narrow: ReportFilterValues, options: DrillOptionL
 /** The drill in words: "Units Billed of 97140, Jul 1 – Sep 30, 2026 (compared period)". */
 export function drillTitle(drill: DrillSelection, options: DrillOptionLists, fmt: Formatters): string {
   const parts = narrowingNames(drill.narrow, options);
-  const what = `${FIGURE_INFO[drill.figure].label} of ${parts.length ? parts.join(', ') : 'the total'}`;
+  const label = drill.check ? DRILL_CHECKS[drill.check].label : FIGURE_INFO[drill.figure].label;
+  const what = `${label} of ${parts.length ? parts.join(', ') : 'the total'}`;
   return `${what}, ${fmt.dateRange(drill.from, drill.to)}${drill.period === 'comparison' ? ' (compared period)' : ''}`;
 }
 
@@ -194,7 +195,7 @@ export function drillCsvHeader(
   const narrowed = narrowingNames(drill.narrow, options);
   return [
     ...report,
-    ['Figure', FIGURE_INFO[drill.figure].label],
+    ['Figure', drill.check ? DRILL_CHECKS[drill.check].label : FIGURE_INFO[drill.figure].label],
     ['Lines of', narrowed.length ? narrowed.join('; ') : 'Total'],
     ['Period', drill.period === 'comparison' ? 'Compared period' : 'Report period'],
   ];

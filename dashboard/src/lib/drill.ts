@@ -86,6 +86,8 @@ export const LINE_COLUMNS: readonly LineColumn[] = [
   { id: 'insurance_paid', header: 'Insurance Paid', member: line('insurance_paid'), kind: 'money' },
   { id: 'insurance_payments', header: 'Insurance Payments', member: line('insurance_payments'), kind: 'count' },
   { id: 'last_insurance_payment_on', header: 'Last Insurance Payment', member: line('last_insurance_payment_on'), kind: 'date' },
+  // The line's billing modifiers (the billing checks' lines are found by them: docs/model.md).
+  { id: 'modifiers', header: 'Modifiers', member: line('modifiers'), kind: 'text' },
 ];
 export type LineColumnId = (typeof LINE_COLUMNS)[number]['id'];
 
@@ -96,8 +98,22 @@ export const LINES_PAGE_SIZE = 50;
 /** Lines per request when the CSV export reads all of them (the server's row limit is 50,000). */
 export const EXPORT_BATCH = 10_000;
 
+/**
+ * The billing checks (docs/model.md, "Billing checks"): a check's lines are the figure's lines that
+ * its own Yes/No dimension (or the insurance status) marks, on both views — the same SQL as its count.
+ */
+export const DRILL_CHECKS = {
+  distinct_procedure: { label: 'Lines with 59/X{EPSU}', member: 'has_distinct_procedure_modifier', values: ['Yes'] },
+  medicare_cmt_without_at: { label: 'Medicare CMT without AT', member: 'medicare_cmt_without_at', values: ['Yes'] },
+  kx: { label: 'Lines with KX', member: 'has_kx', values: ['Yes'] },
+  unpaid: { label: 'Unpaid insurance lines', member: 'insurance_status', values: ['Unpaid', 'Paid under 50%'] },
+} as const;
+export type DrillCheck = keyof typeof DRILL_CHECKS;
+
 export interface DrillSelection {
   figure: DrillFigure;
+  /** A billing check the lines must meet (ANDed with the rest); null: none. */
+  check?: DrillCheck | null;
   /** Which dates the figure covers: the report's range (or a part of it), or the compared period. */
   period: 'report' | 'comparison';
   /** Inclusive dates of service of the figure. */
@@ -138,7 +154,9 @@ export function parseDrill(params: URLSearchParams): DrillSelection | null {
   const sortMatch = /^([a-z_]+):(asc|desc)$/.exec(params.get('drill_sort') ?? '');
   const sortColumn = sortMatch && LINE_COLUMNS.some((c) => c.id === sortMatch[1]) ? sortMatch[1]! : null;
   const page = Number(params.get('drill_page') ?? '1');
+  const check = (Object.keys(DRILL_CHECKS) as DrillCheck[]).find((c) => c === params.get('drill_check'));
   return {
+    ...(check ? { check } : {}),
     figure: figure as DrillFigure,
     period: params.get('drill_period') === 'comparison' ? 'comparison' : 'report',
     from,
@@ -157,6 +175,7 @@ export function writeDrill(params: URLSearchParams, drill: DrillSelection | null
   params.set('drill_from', drill.from);
   params.set('drill_to', drill.to);
   writeFilterParams(params, drill.narrow, DRILL_PREFIX);
+  if (drill.check) params.set('drill_check', drill.check);
   if (drill.sort) params.set('drill_sort', `${drill.sort.column}:${drill.sort.direction}`);
   if (drill.page > 1) params.set('drill_page', String(drill.page));
 }
@@ -164,7 +183,12 @@ export function writeDrill(params: URLSearchParams, drill: DrillSelection | null
 /** The Cube filters of a drill on `view`: the report's filters AND the figure's narrowing. Both
  * lists are top-level (ANDed), so a narrowing can only narrow. */
 export function drillFilters(state: ReportFilterValues, drill: DrillSelection, view: string): Filter[] {
-  return [...reportFilters(state, view), ...reportFilters(drill.narrow, view)];
+  const check = drill.check ? DRILL_CHECKS[drill.check] : null;
+  return [
+    ...reportFilters(state, view),
+    ...reportFilters(drill.narrow, view),
+    ...(check ? [{ member: `${view}.${check.member}`, operator: 'equals' as const, values: [...check.values] }] : []),
+  ];
 }
 
 function dateRange(drill: DrillSelection): { dimension: string; dateRange: [string, string] } {

@@ -46,7 +46,7 @@ export function matureRange(range: DateRange, today: string, days: number): Date
 /** The share of a cell's units from visits too recent to compare (0 to 1). */
 export function immatureShare(cell: PayorCodeCell): number {
   if (cell.units <= 0n) return 0;
-  return Number(((cell.units - cell.matureUnits) * 1000n) / cell.units) / 1000;
+  return Number(divideRounded((cell.units - cell.matureUnits) * 1000n, cell.units)) / 1000;
 }
 
 interface CodeMedian {

@@ -107,6 +107,7 @@ function apiLine(row: Record<string, unknown>): ReferenceLine {
     insurance_paid: text('insurance_paid')!,
     insurance_payments: canonicalDecimal(row[`${L}.insurance_payments`])!,
     last_insurance_payment_on: day('last_insurance_payment_on'),
+    modifiers: text('modifiers'),
   };
 }
 
@@ -122,7 +123,7 @@ interface LinesQuery {
 function linesQuery(q: LinesQuery, offset: number, limit: number, grouped = false): Record<string, unknown> {
   return {
     ...(grouped ? {} : { ungrouped: true }),
-    dimensions: LINE_FIELDS.map((f) => `${L}.${f}`),
+    dimensions: [...LINE_FIELDS, 'modifiers'].map((f) => `${L}.${f}`),
     timeDimensions: [{ dimension: `${L}.date_of_service`, dateRange: [q.from ?? '2000-01-01', q.to ?? '2099-12-31'] }],
     filters: [...q.filters.map((f) => apiFilter(L, f)), ...(q.extra ?? [])],
     order: [...(q.order ?? []), [`${L}.line_number`, 'asc']],

@@ -274,6 +274,7 @@ describe('the lines’ CSV', () => {
           'visit_lines.payor_name': '=HYPERLINK("x")',
           'visit_lines.insurance_paid': '-5.25',
           'visit_lines.last_insurance_payment_on': '2026-07-20T00:00:00.000',
+          'visit_lines.modifiers': 'GP,59',
         }),
       ],
       {
@@ -287,11 +288,11 @@ describe('the lines’ CSV', () => {
     expect(lines[1]).toBe("Clinic,'=Evil Clinic");
     expect(lines[3]).toBe('');
     expect(lines[4]).toBe(LINE_COLUMNS.map((c) => c.header).join(','));
-    expect(lines[5]).toBe('2026-07-01,501,9001,97110,Therapeutic exercise,CPT,Billable,"Ann Lee, DC",Self-pay,No case,2,90.00,0.00,0,');
+    expect(lines[5]).toBe('2026-07-01,501,9001,97110,Therapeutic exercise,CPT,Billable,"Ann Lee, DC",Self-pay,No case,2,90.00,0.00,0,,');
     expect(lines[6]).toBe(
-      `2026-07-01,501,9001,97110,Therapeutic exercise,CPT,Billable,"Ann Lee, DC","'=HYPERLINK(""x"")",No case,2,90.00,-5.25,0,2026-07-20`,
+      `2026-07-01,501,9001,97110,Therapeutic exercise,CPT,Billable,"Ann Lee, DC","'=HYPERLINK(""x"")",No case,2,90.00,-5.25,0,2026-07-20,"GP,59"`,
     );
-    expect(lines[7]).toBe('Total,,,,,,,,,,4,180.00,-5.25,,');
+    expect(lines[7]).toBe('Total,,,,,,,,,,4,180.00,-5.25,,,');
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 
