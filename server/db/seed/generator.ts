@@ -50,6 +50,22 @@ const NO_CASE_EPISODE_RATE = 0.15;
 /** A void purchase keeps the payments it had received before it was voided this often. */
 const VOID_WITH_PAYMENTS_RATE = 0.4;
 
+// Modifiers: what a payor audits (issue 12), realistic, with the billing mistakes the checks catch.
+/** Medicare CMT billed without AT (active treatment), a mistake: by most DCs rarely, by the clinic's forgetful DC often. */
+const CMT_WITHOUT_AT_RATE = 0.04;
+const CMT_WITHOUT_AT_RATE_FORGETFUL = 0.25;
+/** The distinct-procedure modifier a line gets: mostly 59, sometimes one of its X{EPSU} subsets. */
+const DISTINCT_PROCEDURE = new WeightedChoice(['59', 'XS', 'XU', 'XE', 'XP'], [0.75, 0.12, 0.09, 0.02, 0.02]);
+/** 97140 billed with a CMT or with 97530 on one visit (NCCI pairs) carries 59/X* this often; the rest go without. */
+const PAIRED_97140_DISTINCT_RATE = 0.85;
+/**
+ * The clinic's 59 overuser puts 59/X* on this share of the therapy and modality lines they render themselves,
+ * by role (a DC's visit has fewer such lines): about 3.5 times the rate of the clinic's other providers either way.
+ */
+const OVERUSE_DISTINCT_RATE: Readonly<Record<Role, number>> = { DC: 0.5, PT: 0.25, LMT: 0, AIDE: 0 };
+/** A patient's Medicare therapy is past the yearly threshold (KX) from this Medicare therapy visit of the calendar year on. */
+const KX_FROM_VISIT = 12;
+
 /** The share of the billed amount an insurance payor pays: mean and spread, by payor type. */
 const PAID_RATIO: Readonly<Record<PayorType, readonly [number, number]>> = {
   commercial: [0.62, 0.1],
@@ -114,8 +130,15 @@ interface CaseType {
 interface ItemDraft {
   code: Code;
   units: number;
+  /** Comma-separated, in claim order: GP/AT/25 first, then 59 or X{EPSU}, then KX. */
   modifiers: string | null;
+  /** Has 59 or an X{EPSU} modifier. */
+  distinct: boolean;
   renderingProviderId: number | null;
+}
+
+function withModifier(modifiers: string | null, modifier: string): string {
+  return modifiers === null ? modifier : `${modifiers},${modifier}`;
 }
 
 const ESTIM = 'ESTIM'; // 97014, or G0283 for Medicare
@@ -215,6 +238,9 @@ class ClinicGenerator {
   private readonly caseTypeChoice: WeightedChoice<CaseType>;
   private readonly codes = new Map<string, Code>();
   private readonly fillChoice = {} as Record<Role, WeightedChoice<string>>;
+  /** The DC who often forgets AT on Medicare CMT, and the provider who overuses 59/X* (see the constructor). */
+  private readonly atForgetter: Provider | undefined;
+  private readonly distinctOveruser: Provider | undefined;
 
   // Patients: state in typed arrays, so that a big clinic costs a few bytes per patient.
   private readonly patientCount: number;
@@ -227,6 +253,8 @@ class ClinicGenerator {
   private readonly episodePayorId: Float64Array; // 0 = self-pay
   private readonly episodeStart: Int32Array;
   private readonly episodeVisits: Int32Array;
+  private readonly therapyYear: Int16Array; // calendar year of medicareTherapyVisits
+  private readonly medicareTherapyVisits: Int16Array; // Medicare visits with therapy (GP) lines in that year
   private patientsArrived = 0;
 
   private dayOffsetSeconds = 0;
@@ -266,6 +294,12 @@ class ClinicGenerator {
         this.byRole[role].push(provider);
       }
     }
+    // Billing habits, chosen from the staff list (no draw), among the DCs and PTs who stay the whole
+    // window, the clinic's main discipline first: the first DC forgets AT, the next clinician overuses 59.
+    const staying = (role: Role) => this.byRole[role].filter((p) => p.lastDay === Number.POSITIVE_INFINITY);
+    const clinicians = template.kind === 'pt' ? [...staying('PT'), ...staying('DC')] : [...staying('DC'), ...staying('PT')];
+    this.atForgetter = staying('DC')[0];
+    this.distinctOveruser = clinicians.slice(1).find((p) => p !== this.atForgetter) ?? clinicians[0];
     this.visitRoles = WeightedChoice.of(VISIT_ROLES[template.kind].filter(([role, weight]) => weight > 0 && this.byRole[role].length > 0));
 
     for (const type of PAYOR_TYPES) {
@@ -314,6 +348,8 @@ class ClinicGenerator {
     this.episodePayorId = new Float64Array(count);
     this.episodeStart = new Int32Array(count);
     this.episodeVisits = new Int32Array(count);
+    this.therapyYear = new Int16Array(count);
+    this.medicareTherapyVisits = new Int16Array(count);
     const windowDays = options.endDay - options.startDay + 1;
     const existing = Math.floor(count * 0.35);
     const ageBand = new WeightedChoice<readonly [number, number]>(
@@ -463,10 +499,14 @@ class ClinicGenerator {
     const random = this.random;
     const medicare = payorType === 'medicare';
     const items: ItemDraft[] = [];
-    const add = (code: Code | undefined, modifiers: string | null = null): void => {
+    const add = (code: Code | undefined, modifiers: string | null = null, distinct = false): void => {
       if (!code || items.length >= 5) return;
       const units = code.def.timed ? TIMED_UNITS.pick(random) : 1;
-      items.push({ code, units, modifiers, renderingProviderId: null });
+      items.push({ code, units, modifiers, distinct, renderingProviderId: null });
+    };
+    const addDistinct = (item: ItemDraft): void => {
+      item.modifiers = withModifier(item.modifiers, DISTINCT_PROCEDURE.pick(random));
+      item.distinct = true;
     };
 
     if (random.chance(NO_SHOW_RATE)) {
@@ -477,7 +517,8 @@ class ClinicGenerator {
     switch (provider.role) {
       case 'DC': {
         const cmt = this.codes.get(random.pick(['98940', '98940', '98940', '98941', '98941', '98942']));
-        add(cmt, medicare ? 'AT' : null);
+        const forgetsAt = medicare && random.chance(provider === this.atForgetter ? CMT_WITHOUT_AT_RATE_FORGETFUL : CMT_WITHOUT_AT_RATE);
+        add(cmt, medicare && !forgetsAt ? 'AT' : null);
         if (firstVisit) add(this.codes.get('99203'), '25');
         else if (random.chance(0.06)) add(this.codes.get('99213'), '25');
         if (firstVisit && random.chance(0.25)) add(this.codes.get('X-RAY-2V'));
@@ -504,7 +545,12 @@ class ClinicGenerator {
     }
     // The same code twice on one visit (a second, distinct session of a timed code).
     const timed = items.find((item) => item.code.def.timed);
-    if (timed && random.chance(DUPLICATE_CODE_RATE)) add(timed.code, timed.modifiers ? `${timed.modifiers},59` : '59');
+    if (timed && random.chance(DUPLICATE_CODE_RATE)) add(timed.code, withModifier(timed.modifiers, DISTINCT_PROCEDURE.pick(random)), true);
+    // Manual therapy beside a manipulation or therapeutic activities needs 59/X* to be paid (an NCCI pair).
+    const manual = items.find((item) => item.code.def.code === '97140' && !item.distinct);
+    if (manual && items.some((item) => item.code.def.group === 'cmt' || item.code.def.code === '97530')) {
+      if (random.chance(PAIRED_97140_DISTINCT_RATE)) addDistinct(manual);
+    }
 
     // Items rendered by someone other than the visit's provider.
     for (const item of items) {
@@ -520,7 +566,32 @@ class ClinicGenerator {
       }
       if (renderer && renderer.id !== provider.id) item.renderingProviderId = renderer.id;
     }
+    // The clinic's overuser puts 59/X* on therapy and modality lines that need none.
+    if (provider === this.distinctOveruser) {
+      for (const item of items) {
+        const group = item.code.def.group;
+        if (item.renderingProviderId === null && !item.distinct && (group === 'therapy' || group === 'modality')) {
+          if (random.chance(OVERUSE_DISTINCT_RATE[provider.role])) addDistinct(item);
+        }
+      }
+    }
     return items;
+  }
+
+  /**
+   * Counts the patient's Medicare therapy visits (with GP lines) in the calendar year; from the
+   * KX_FROM_VISIT-th on, therapy is past the yearly threshold and every GP line also gets KX.
+   */
+  private markTherapyThreshold(patient: number, day: number, items: ItemDraft[]): void {
+    const therapy = items.filter((item) => item.modifiers?.startsWith('GP'));
+    if (therapy.length === 0) return;
+    const { year } = dayParts(day);
+    if (this.therapyYear[patient] !== year) {
+      this.therapyYear[patient] = year;
+      this.medicareTherapyVisits[patient] = 0;
+    }
+    if (++this.medicareTherapyVisits[patient]! < KX_FROM_VISIT) return;
+    for (const item of therapy) item.modifiers = withModifier(item.modifiers, 'KX');
   }
 
   private generateVisit(day: number): void {
@@ -536,6 +607,7 @@ class ClinicGenerator {
     const payorType = payorId === null ? null : this.payorType.get(payorId)!;
     const provider = this.visitProvider(day, caseType?.def.name ?? null);
     const items = this.composeItems(provider, day, firstVisit, caseType?.def.name ?? null, payorType);
+    if (payorType === 'medicare') this.markTherapyThreshold(patient, day, items);
 
     // Status: ~2 % void; the recent past is still open (notes not signed yet).
     const age = this.options.endDay - day;

@@ -392,3 +392,129 @@ describe('generated data', () => {
     });
   });
 });
+
+describe('modifiers over a clinic-year (the billing checks of issue 12)', () => {
+  const YEAR: SeedOptions = { scale: 1, seed: 7, clinics: 3, years: 1 };
+  const DISTINCT = /(^|,)(59|XE|XS|XP|XU)(,|$)/;
+  let t: Tables;
+  let purchases: Map<number, HostRowMap['purchases']>;
+  let codeOf: Map<number, string>;
+  let payorTypeOf: Map<number, string>;
+  /** The line's provider as the report defines it: the rendering provider, else the visit's. */
+  const providerOf = (i: HostRowMap['purchase_items']) => i.rendering_provider_id ?? purchases.get(i.purchase_id)!.provider_id;
+  const isMedicare = (i: HostRowMap['purchase_items']) => {
+    const payorId = purchases.get(i.purchase_id)!.payor_id;
+    return payorId !== null && payorTypeOf.get(payorId) === 'medicare';
+  };
+  const modifiersOf = (i: HostRowMap['purchase_items']) => i.modifiers?.split(',') ?? [];
+
+  beforeAll(() => {
+    t = collect(YEAR);
+    purchases = byId(t.purchases);
+    codeOf = new Map(t.service_codes.map((c) => [c.id, c.code]));
+    payorTypeOf = new Map(t.payors.map((p) => [p.id, p.payor_type]));
+  });
+
+  it('writes two-character modifiers, comma-separated without spaces, each once, within VARCHAR(20)', () => {
+    const written = t.purchase_items.filter((i) => i.modifiers !== null).map((i) => i.modifiers!);
+    expect(written.length).toBeGreaterThan(t.purchase_items.length / 10);
+    for (const modifiers of new Set(written)) {
+      expect(modifiers).toMatch(/^[A-Z0-9]{2}(,[A-Z0-9]{2})*$/);
+      expect(modifiers.length).toBeLessThanOrEqual(20);
+      expect(new Set(modifiers.split(',')).size, modifiers).toBe(modifiers.split(',').length);
+    }
+  });
+
+  it('puts AT only on CMT, GP and KX only on Medicare lines, 25 only on E/M', () => {
+    const misplaced = t.purchase_items.filter((i) => {
+      const code = codeOf.get(i.service_code_id)!;
+      const m = modifiersOf(i);
+      return (
+        (m.includes('AT') && !(/^9894[012]$/.test(code) && isMedicare(i))) ||
+        ((m.includes('GP') || m.includes('KX')) && !isMedicare(i)) ||
+        (m.includes('25') && !/^992\d\d$/.test(code))
+      );
+    });
+    expect(misplaced.map((i) => `${codeOf.get(i.service_code_id)}-${i.modifiers}`)).toEqual([]);
+  });
+
+  it('bills most Medicare CMT with AT, some without, most of those by one DC per clinic', () => {
+    const cmt = t.purchase_items.filter((i) => /^9894[012]$/.test(codeOf.get(i.service_code_id)!) && isMedicare(i));
+    const withoutAt = cmt.filter((i) => !modifiersOf(i).includes('AT'));
+    expect(cmt.length).toBeGreaterThan(100);
+    expect(withoutAt.length).toBeGreaterThan(0);
+    expect(withoutAt.length / cmt.length).toBeLessThan(0.3);
+    // In each clinic with two DCs billing Medicare CMT, one of them misses AT far more often.
+    for (const clinic of t.clinics) {
+      const perDc = new Map<number, { lines: number; missing: number }>();
+      for (const i of cmt.filter((line) => line.clinic_id === clinic.id)) {
+        const tally = perDc.get(providerOf(i)) ?? { lines: 0, missing: 0 };
+        tally.lines++;
+        if (!modifiersOf(i).includes('AT')) tally.missing++;
+        perDc.set(providerOf(i), tally);
+      }
+      const rates = [...perDc.values()].filter((d) => d.lines >= 30).map((d) => d.missing / d.lines);
+      if (rates.length < 2) continue;
+      rates.sort((a, b) => b - a);
+      expect(rates[0]!, `clinic ${clinic.id}`).toBeGreaterThan(0.15);
+      expect(rates[1]!, `clinic ${clinic.id}`).toBeLessThan(0.1);
+    }
+  });
+
+  it('uses 59 on most distinct-procedure lines and each of XE, XS, XP and XU on some', () => {
+    const used = t.purchase_items.flatMap((i) => modifiersOf(i).filter((m) => DISTINCT.test(m)));
+    expect(used.filter((m) => m === '59').length / used.length).toBeGreaterThan(0.6);
+    expect(used.filter((m) => m === '59').length / used.length).toBeLessThan(0.9);
+    for (const x of ['XE', 'XS', 'XP', 'XU']) expect(used, x).toContain(x);
+  });
+
+  it('puts 59/X* on most 97140 lines billed with a CMT on the same visit, not on all', () => {
+    const withCmt = new Set(t.purchase_items.filter((i) => /^9894[012]$/.test(codeOf.get(i.service_code_id)!)).map((i) => i.purchase_id));
+    const manual = t.purchase_items.filter((i) => codeOf.get(i.service_code_id) === '97140' && withCmt.has(i.purchase_id));
+    const share = manual.filter((i) => DISTINCT.test(i.modifiers ?? '')).length / manual.length;
+    expect(manual.length).toBeGreaterThan(500);
+    expect(share).toBeGreaterThan(0.75);
+    expect(share).toBeLessThan(0.97);
+  });
+
+  it('has one provider per clinic whose 59/X* rate is about 3× (or more) the rest of the clinic’s', () => {
+    for (const clinic of t.clinics) {
+      const perProvider = new Map<number, { lines: number; distinct: number }>();
+      for (const i of t.purchase_items.filter((line) => line.clinic_id === clinic.id)) {
+        const tally = perProvider.get(providerOf(i)) ?? { lines: 0, distinct: 0 };
+        tally.lines++;
+        if (DISTINCT.test(i.modifiers ?? '')) tally.distinct++;
+        perProvider.set(providerOf(i), tally);
+      }
+      const total = [...perProvider.values()].reduce((sum, p) => ({ lines: sum.lines + p.lines, distinct: sum.distinct + p.distinct }));
+      // Each busy provider's rate against the rate of all the clinic's other lines.
+      const ratios = [...perProvider.values()]
+        .filter((p) => p.lines >= 500)
+        .map((p) => p.distinct / p.lines / ((total.distinct - p.distinct) / (total.lines - p.lines)))
+        .sort((a, b) => b - a);
+      expect(ratios.length, `clinic ${clinic.id}`).toBeGreaterThan(1);
+      expect(ratios[0]!, `clinic ${clinic.id}`).toBeGreaterThan(2.5);
+      expect(ratios[1]!, `clinic ${clinic.id}`).toBeLessThan(1.5);
+    }
+  });
+
+  it('adds KX with GP on Medicare lines, from the patient’s 12th Medicare therapy visit of the calendar year on', () => {
+    const kx = t.purchase_items.filter((i) => modifiersOf(i).includes('KX'));
+    expect(kx.length).toBeGreaterThan(0);
+    expect(kx.filter((i) => !modifiersOf(i).includes('GP') || !isMedicare(i))).toEqual([]);
+    // Number each patient's Medicare visits with GP lines within the year (purchase ids follow the dates).
+    const therapyVisits = [...new Set(t.purchase_items.filter((i) => modifiersOf(i).includes('GP')).map((i) => i.purchase_id))]
+      .map((id) => purchases.get(id)!)
+      .sort((a, b) => a.id - b.id);
+    const seen = new Map<string, number>();
+    const expectKx = new Set<number>();
+    for (const visit of therapyVisits) {
+      const key = `${visit.patient_id}/${visit.purchased_on.slice(0, 4)}`;
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      if (n >= 12) expectKx.add(visit.id);
+    }
+    const gpLines = t.purchase_items.filter((i) => modifiersOf(i).includes('GP'));
+    expect(gpLines.filter((i) => modifiersOf(i).includes('KX') !== expectKx.has(i.purchase_id))).toEqual([]);
+  });
+});
