@@ -89,14 +89,21 @@ export function checkFigures(row: Row | undefined): Omit<ProviderChecks, 'provid
   };
 }
 
-/** A provider's 59/X{EPSU} rate is flagged at twice the clinic's or more, over at least this many lines. */
+/** A provider's 59/X{EPSU} rate is flagged at twice the rest of the clinic's or more, over at least this many lines. */
 export const DISTINCT_RATE_FLAG = 2;
 export const MIN_LINES_FOR_RATE = 50n;
 
-/** Whether a provider's 59/X{EPSU} rate stands out against the clinic's: at least twice it, on enough lines. */
-export function isDistinctRateHigh(provider: ProviderChecks, clinicRate: number | null): boolean {
-  if (provider.distinctRate === null || clinicRate === null || clinicRate <= 0 || provider.lines < MIN_LINES_FOR_RATE) return false;
-  return provider.distinctRate >= clinicRate * DISTINCT_RATE_FLAG;
+/** The rest of the clinic's 59/X{EPSU} rate beside a provider: the clinic's lines without theirs (in a
+ * clinic of three clinicians one provider's own lines would pull the clinic's rate towards theirs). */
+export function restOfClinicRate(provider: ProviderChecks, clinic: Pick<ProviderChecks, 'lines' | 'distinct'>): number | null {
+  return ratio(clinic.distinct - provider.distinct, clinic.lines - provider.lines);
+}
+
+/** Whether a provider's 59/X{EPSU} rate stands out: at least twice the rest of the clinic's, on enough lines. */
+export function isDistinctRateHigh(provider: ProviderChecks, clinic: Pick<ProviderChecks, 'lines' | 'distinct'>): boolean {
+  const rest = restOfClinicRate(provider, clinic);
+  if (provider.distinctRate === null || rest === null || rest <= 0 || provider.lines < MIN_LINES_FOR_RATE) return false;
+  return provider.distinctRate >= rest * DISTINCT_RATE_FLAG;
 }
 
 /** Days since the date of service, as a biller works through them. */
@@ -199,4 +206,40 @@ export function unpaidTable(bucketRows: readonly { bucket: AgeBucketId; rows: re
     b.total.billed > a.total.billed ? 1 : b.total.billed < a.total.billed ? -1 : a.payorName.localeCompare(b.payorName),
   );
   return { rows, totals, total };
+}
+
+/** Units, lines and money by code with modifiers: the claim lines as a payor reads them. */
+export function codeModifiersQuery(state: ReportState, range: DateRange): Query {
+  return {
+    measures: [m('line_count'), m('units_billed'), m('total_billed'), m('insurance_paid')],
+    dimensions: [m('code_with_modifiers'), m('service_code'), m('modifiers')],
+    timeDimensions: [{ dimension: DATE_OF_SERVICE, dateRange: dateRangeOf(range) }],
+    filters: reportFilters(state),
+    order: { [m('line_count')]: 'desc' },
+    limit: ROW_LIMIT,
+  };
+}
+
+export interface CodeModifiersRow {
+  label: string;
+  code: string;
+  /** The exact modifiers list, null for none. */
+  modifiers: string | null;
+  lines: bigint;
+  units: bigint;
+  /** Cents. */
+  billed: bigint;
+  paid: bigint;
+}
+
+export function codeModifiersRows(rows: readonly Row[]): CodeModifiersRow[] {
+  return rows.map((row) => ({
+    label: String(row[m('code_with_modifiers')] ?? ''),
+    code: String(row[m('service_code')] ?? ''),
+    modifiers: row[m('modifiers')] === null || row[m('modifiers')] === undefined ? null : String(row[m('modifiers')]),
+    lines: toCount(row[m('line_count')]),
+    units: toCount(row[m('units_billed')]),
+    billed: toCents(row[m('total_billed')]),
+    paid: toCents(row[m('insurance_paid')]),
+  }));
 }
