@@ -188,3 +188,48 @@ export function periodStarts(range: DateRange, grain: 'week' | 'month'): string[
 export function defaultGrain(range: DateRange): 'week' | 'month' {
   return daysInRange(range.from, range.to) <= 92 ? 'week' : 'month';
 }
+
+/** The start of the period `date` is in: the day itself, the Monday of its week (Cube's weeks), the 1st of its month, quarter or year. */
+export function periodStartOf(date: string, grain: Grain): string {
+  const d = toUtc(date);
+  switch (grain) {
+    case 'day':
+      return date;
+    case 'week':
+      return addDays(date, -((d.getUTCDay() + 6) % 7));
+    case 'month':
+      return startOfMonth(date);
+    case 'quarter': {
+      const month = d.getUTCMonth() - (d.getUTCMonth() % 3) + 1;
+      return `${date.slice(0, 4)}-${String(month).padStart(2, '0')}-01`;
+    }
+    case 'year':
+      return `${date.slice(0, 4)}-01-01`;
+  }
+}
+
+const MONTHS_PER: Readonly<Record<'month' | 'quarter' | 'year', number>> = { month: 1, quarter: 3, year: 12 };
+
+/**
+ * How many periods the period of `date` is after the period of `rangeFrom` (0: the range's first period,
+ * negative before it). The nth period of a range goes with the nth of the range it is compared with.
+ */
+export function periodIndex(date: string, rangeFrom: string, grain: Grain): number {
+  const [start, first] = [periodStartOf(date, grain), periodStartOf(rangeFrom, grain)];
+  if (grain === 'day' || grain === 'week') return (daysInRange(first, start) - 1) / (grain === 'week' ? 7 : 1);
+  const months = (Number(start.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(start.slice(5, 7)) - Number(first.slice(5, 7));
+  return months / MONTHS_PER[grain];
+}
+
+/** The start of the period after the one starting on `start`. */
+function nextPeriodStart(start: string, grain: Grain): string {
+  if (grain === 'day' || grain === 'week') return addDays(start, grain === 'week' ? 7 : 1);
+  return addMonths(start, MONTHS_PER[grain]);
+}
+
+/** The starts of every period of the grain that a range touches (a week can begin before the range). */
+export function periodStartsIn(range: DateRange, grain: Grain): string[] {
+  const starts: string[] = [];
+  for (let current = periodStartOf(range.from, grain); current <= range.to; current = nextPeriodStart(current, grain)) starts.push(current);
+  return starts;
+}
