@@ -17,10 +17,11 @@ import type {
 } from 'echarts/components';
 import { format, type ComposeOption } from 'echarts/core';
 import { CHART_COLORS, COMPARISON_COLOR, TEXT_STYLE, shorten } from '../lib/chart-theme.js';
+import { isIsoDate, periodIndex, periodStartsIn, type DateRange, type Grain } from '../lib/clinic-calendar.js';
 import { ratio, toCents } from '../lib/decimal.js';
 import type { Formatters } from '../lib/format.js';
 import type { ExploreResult, RawRow, RawValue, ResultColumn } from './explore-result.js';
-import { formatValue, sumDecimals } from './explore-table.js';
+import { formatValue, sumDecimals, timeGrain } from './explore-table.js';
 
 export const EXPLORE_CHART_KINDS = ['line', 'bar', 'stacked', 'pie', 'donut', 'heatmap'] as const;
 export type ExploreChartKind = (typeof EXPLORE_CHART_KINDS)[number];
@@ -144,25 +145,20 @@ function categoryKey(column: ResultColumn, raw: RawValue | undefined): string {
 const categoryLabel = (column: ResultColumn, key: string, fmt: Formatters): string =>
   formatValue(column, key === NULL_KEY ? null : key, fmt).text;
 
-const MONTHS_PER: Readonly<Record<string, number>> = { month: 1, quarter: 3, year: 12 };
-const DAYS_PER: Readonly<Record<string, number>> = { day: 1, week: 7 };
-
-/** Every period from the first bucket to the last (Cube returns only the periods that have rows). */
-function fillPeriods(sorted: readonly string[], granularity: string | null): string[] {
+/**
+ * Every period of a time axis (Cube returns only the periods that have rows): those of the compared
+ * range when there is one, else from the first bucket to the last. The buckets as they are when they
+ * cannot be stepped through (no calendar grain, an empty bucket, a bucket off the range, too many).
+ */
+function fillPeriods(sorted: readonly string[], grain: Grain | null, range: DateRange | null): string[] {
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
-  const months = MONTHS_PER[granularity ?? ''];
-  const days = DAYS_PER[granularity ?? ''];
-  if (!first || !last || (!months && !days) || sorted.includes(NULL_KEY)) return [...sorted];
-  const filled: string[] = [];
-  for (let d = new Date(`${first}T00:00:00Z`); ;) {
-    const iso = d.toISOString().slice(0, 10);
-    if (iso > last) return filled;
-    if (filled.length >= MAX_FILLED_PERIODS) return [...sorted];
-    filled.push(iso);
-    if (months) d.setUTCMonth(d.getUTCMonth() + months);
-    else d.setUTCDate(d.getUTCDate() + (days ?? 1));
-  }
+  if (!grain || !first || !last || !sorted.every(isIsoDate)) return [...sorted];
+  const span = range ?? { from: first, to: last };
+  if (periodIndex(span.to, span.from, grain) >= MAX_FILLED_PERIODS) return [...sorted];
+  const filled = periodStartsIn(span, grain);
+  const periods = new Set(filled);
+  return sorted.every((key) => periods.has(key)) ? filled : [...sorted];
 }
 
 /** The categories of a column in the rows: time ascending, anything else in the rows' order. */
@@ -246,7 +242,7 @@ function shape(result: ExploreResult, setup: ChartSetup): Model | { problem: str
   const sKeys = series ? categoriesOf(series, result.rows) : [''];
   const sorted = categoriesOf(x, result.rows);
   const cartesian = setup.kind === 'line' || setup.kind === 'bar' || setup.kind === 'stacked';
-  const xKeys = cartesian && x.role === 'time' ? fillPeriods(sorted, x.granularity) : sorted;
+  const xKeys = cartesian && x.role === 'time' ? fillPeriods(sorted, timeGrain(x), result.ranges?.current ?? null) : sorted;
 
   if (isPie(setup.kind) && xKeys.length > MAX_PIE_SLICES)
     return problem(`A pie of ${xKeys.length} slices cannot be read (${MAX_PIE_SLICES} at most): filter ${x.title}, or use a bar chart.`);
@@ -290,28 +286,54 @@ function shape(result: ExploreResult, setup: ChartSetup): Model | { problem: str
     sKeys,
     values,
     previous:
-      (setup.kind === 'line' || setup.kind === 'bar') && !series && result.previous ? previousOf(result.previous, measure, x, xKeys) : null,
+      (setup.kind === 'line' || setup.kind === 'bar') && !series && result.previous
+        ? previousOf(result, result.previous, measure, x, xKeys)
+        : null,
   };
 }
 
 /**
- * The compared period's values on the current categories: over time the nth period of the previous
- * rows goes with the nth of the current ones (both filled from their first period to their last);
- * any other category with the same category. Null when its rows cannot be added up.
+ * The compared period's values on the current categories: over time the period as many periods after
+ * the first of the compared range as the current one is after the first of its range (both counted from
+ * their rows' first bucket without the ranges), so a period without rows in either shifts no other; any
+ * other category with the same category. Null when its rows cannot be added up.
  */
-function previousOf(rows: readonly RawRow[], measure: ResultColumn, x: ResultColumn, xKeys: readonly string[]): Model['previous'] {
-  const keys = x.role === 'time' ? fillPeriods(categoriesOf(x, rows), x.granularity) : xKeys;
+function previousOf(
+  result: ExploreResult,
+  rows: readonly RawRow[],
+  measure: ResultColumn,
+  x: ResultColumn,
+  xKeys: readonly string[],
+): Model['previous'] {
+  const grain = x.role === 'time' ? timeGrain(x) : null;
+  const keys = x.role === 'time' ? fillPeriods(categoriesOf(x, rows), grain, result.ranges?.previous ?? null) : xKeys;
   const grid = gridOf(rows, measure, x, null, keys, ['']);
   const line = grid.values[0];
   if (grid.clash || !line) return null;
+  const at = alignedIndexes(xKeys, keys, grain, result.ranges);
   return {
-    keys: xKeys.map((_, i) => keys[i] ?? null),
-    values: xKeys.map((_, i) => {
-      const v = line[i];
-      if (i >= keys.length) return null;
+    keys: at.map((j) => (j === null ? null : (keys[j] ?? null))),
+    values: at.map((j) => {
+      if (j === null) return null;
+      const v = line[j];
       return v === undefined ? (measure.additive ? ZERO : null) : v;
     }),
   };
+}
+
+/** For each current category, the index of the compared period's category that goes with it (null: none). */
+function alignedIndexes(
+  xKeys: readonly string[],
+  keys: readonly string[],
+  grain: Grain | null,
+  ranges: ExploreResult['ranges'],
+): (number | null)[] {
+  const positional = xKeys.map((_, i) => (i < keys.length ? i : null));
+  const from = ranges?.current.from ?? xKeys.find(isIsoDate);
+  const previousFrom = ranges?.previous.from ?? keys.find(isIsoDate);
+  if (!grain || !from || !previousFrom) return positional;
+  const byIndex = new Map(keys.flatMap((key, j) => (isIsoDate(key) ? [[periodIndex(key, previousFrom, grain), j] as const] : [])));
+  return xKeys.map((key) => (isIsoDate(key) ? (byIndex.get(periodIndex(key, from, grain)) ?? null) : null));
 }
 
 // ---- Options ----

@@ -3,6 +3,7 @@
  * and its rows exactly as the API gave them. The table, the pivot, the chart and the CSV are all
  * shaped from this one value, so switching between them never asks the API again.
  */
+import { comparisonRange, type DateRange } from '../lib/clinic-calendar.js';
 import type { CatalogMember, Catalog, ValueFormat } from './explore-catalog.js';
 import { timeKey, type ExploreQuery } from './explore-query.js';
 
@@ -28,6 +29,11 @@ export interface ExploreResult {
   rows: RawRow[];
   /** The rows of the compared period (compareDateRange's second range), or null. */
   previous: RawRow[] | null;
+  /**
+   * The compared ranges (the query's range and the one compareDateRange compared it with), or null: the
+   * nth time bucket of one period goes with the nth of the other, counted from each range's start.
+   */
+  ranges: { current: DateRange; previous: DateRange } | null;
   /** The query's row limit was reached: there may be more rows than these. */
   truncated: boolean;
 }
@@ -91,6 +97,12 @@ export function resultColumns(query: ExploreQuery, catalog: Catalog): ResultColu
   return columns;
 }
 
+function comparedRanges(query: ExploreQuery): ExploreResult['ranges'] {
+  const current = query.time?.dateRange;
+  const mode = query.time?.compare;
+  return current && mode ? { current: { ...current }, previous: comparisonRange(current, mode) } : null;
+}
+
 export function exploreResult(
   query: ExploreQuery,
   catalog: Catalog,
@@ -101,6 +113,7 @@ export function exploreResult(
     columns: resultColumns(query, catalog),
     rows: [...rows],
     previous: previous ? [...previous] : null,
+    ranges: comparedRanges(query),
     truncated: rows.length >= query.limit,
   };
 }

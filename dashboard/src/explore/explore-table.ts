@@ -4,8 +4,10 @@
  * one model, so the export is the table as shown. Sums are exact: the API's decimal strings are added
  * as integers at a common scale (BigInt), never as floating point.
  */
+import { isIsoDate, periodIndex, type Grain } from '../lib/clinic-calendar.js';
 import { changeRatio, toCents } from '../lib/decimal.js';
 import type { Formatters } from '../lib/format.js';
+import { GRANULARITIES } from './explore-query.js';
 import type { ExploreResult, RawRow, RawValue, ResultColumn } from './explore-result.js';
 
 export interface ShownCell {
@@ -185,30 +187,51 @@ interface PairedRow {
   previous: RawRow | null;
 }
 
+/** A time column's granularity as a calendar grain (every one the explorer asks for); null for any other. */
+export function timeGrain(column: ResultColumn): Grain | null {
+  return GRANULARITIES.find((g) => g === column.granularity) ?? null;
+}
+
 /**
- * Pairs the rows of the two periods: by their dimension values and, with a time column, by the index of
- * the time bucket among the period's own sorted buckets (the 1st month of the range with the 1st month
- * of the range before). Rows of only one period stay, after the others in the previous period's order.
+ * Pairs the rows of the two periods: by their dimension values and, with a time column, by how many
+ * periods their time bucket is after the first period of their own range (the 1st month of the range
+ * with the 1st month of the range before), so a month without rows in one period shifts no other.
+ * Without the compared ranges, counted from each period's first bucket. Rows of only one period stay,
+ * after the others in the previous period's order.
  */
 function pairRows(result: ExploreResult, previous: readonly RawRow[]): PairedRow[] {
   const dimensions = result.columns.filter((c) => c.role === 'dimension');
   const time = result.columns.find((c) => c.role === 'time');
-  const keyer = (rows: readonly RawRow[]) => {
-    const buckets = time ? [...new Set(rows.map((r) => r[time.key]).filter((v) => !isEmpty(v)))].map(String).sort() : [];
-    const index = new Map(buckets.map((b, i) => [b, i]));
-    return (row: RawRow) => {
-      const bucket = time && !isEmpty(row[time.key]) ? index.get(String(row[time.key])) : null;
-      return JSON.stringify([...dimensions.map((d) => row[d.key] ?? null), bucket ?? null]);
-    };
+  const grain = time && timeGrain(time);
+  const dayOf = (value: RawValue | undefined) => {
+    // Cube gives a bucket as '2026-01-01T00:00:00.000': its first day.
+    const day = isEmpty(value) ? null : String(value).slice(0, 10);
+    return day && isIsoDate(day) ? day : null;
   };
-  const previousKey = keyer(previous);
+  const keyer = (rows: readonly RawRow[], from: string | undefined) => {
+    const origin =
+      from ??
+      (time
+        ? rows
+            .map((r) => dayOf(r[time.key]))
+            .filter((d) => d !== null)
+            .sort()[0]
+        : undefined);
+    const bucket = (value: RawValue | undefined) => {
+      const day = dayOf(value);
+      if (day && grain && origin) return periodIndex(day, origin, grain);
+      return isEmpty(value) ? null : String(value);
+    };
+    return (row: RawRow) => JSON.stringify([...dimensions.map((d) => row[d.key] ?? null), time ? bucket(row[time.key]) : null]);
+  };
+  const previousKey = keyer(previous, result.ranges?.previous.from);
   // A queue per key, so that a repeated key (not expected from a grouped query) loses no row.
   const waiting = new Map<string, RawRow[]>();
   for (const row of previous) {
     const key = previousKey(row);
     waiting.set(key, [...(waiting.get(key) ?? []), row]);
   }
-  const currentKey = keyer(result.rows);
+  const currentKey = keyer(result.rows, result.ranges?.current.from);
   const paired: PairedRow[] = result.rows.map((row) => ({ current: row, previous: waiting.get(currentKey(row))?.shift() ?? null }));
   for (const rows of waiting.values()) for (const row of rows) paired.push({ current: null, previous: row });
   return paired;

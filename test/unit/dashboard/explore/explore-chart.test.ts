@@ -11,6 +11,7 @@ import {
 import type { Catalog, CatalogMember } from '../../../../dashboard/src/explore/explore-catalog.js';
 import { EMPTY_QUERY, type ExploreQuery } from '../../../../dashboard/src/explore/explore-query.js';
 import { exploreResult, type ExploreResult, type RawRow } from '../../../../dashboard/src/explore/explore-result.js';
+import type { ComparisonMode, DateRange } from '../../../../dashboard/src/lib/clinic-calendar.js';
 import { createFormatters } from '../../../../dashboard/src/lib/format.js';
 
 const fmt = createFormatters('en-US', 'USD');
@@ -53,15 +54,16 @@ const CODE = `${V}.code`;
 const MONTH = `${V}.date.month`;
 
 function result(
-  q: { measures: string[]; dimensions?: string[]; granularity?: string },
+  q: { measures: string[]; dimensions?: string[]; granularity?: string; compare?: { range: DateRange; mode: ComparisonMode } },
   rows: RawRow[],
   previous: RawRow[] | null = null,
 ): ExploreResult {
+  const time = { dimension: `${V}.date`, dateRange: q.compare?.range ?? null, compare: q.compare?.mode ?? null };
   const query: ExploreQuery = {
     ...EMPTY_QUERY,
     measures: q.measures,
     dimensions: q.dimensions ?? [],
-    time: q.granularity ? { dimension: `${V}.date`, granularity: q.granularity, dateRange: null, compare: null } : null,
+    time: q.granularity ? { ...time, granularity: q.granularity } : null,
   };
   return exploreResult(query, catalog, rows, previous);
 }
@@ -228,6 +230,41 @@ describe('line and bar charts', () => {
     expect(axisTip(o, 1)).toBe('<b>Feb 2026</b><br>Total Billed: $20.00<br>Total Billed (previous period) (Dec 2025): $7.25');
     // Not with a series dimension, nor stacked.
     expect(seriesOf(option(r, setup('stacked', BILLED, MONTH)))).toHaveLength(1);
+  });
+
+  it('align the previous period by the periods of the compared ranges, whichever months have no rows', () => {
+    const m = (iso: string, billed: string) => ({ [MONTH]: `${iso}T00:00:00.000`, [BILLED]: billed });
+    const compare = { range: { from: '2026-01-01', to: '2026-06-30' }, mode: 'last_year' as const };
+    // No January 2025: January 2026 goes with that empty month, not with February 2025.
+    const r = result(
+      { measures: [BILLED], granularity: 'month', compare },
+      [m('2026-01-01', '10.00'), m('2026-02-01', '20.00'), m('2026-05-01', '30.00')],
+      [m('2025-02-01', '7.25'), m('2025-05-01', '5.00')],
+    );
+    const o = option(r, setup('bar', BILLED, MONTH));
+    // Every month of the range, June too although it has no row.
+    expect(o.xAxis.data).toEqual(['Jan 2026', 'Feb 2026', 'Mar 2026', 'Apr 2026', 'May 2026', 'Jun 2026']);
+    expect(seriesOf(o).map((s) => s.data)).toEqual([
+      [10, 20, 0, 0, 30, 0],
+      [0, 7.25, 0, 0, 5, 0],
+    ]);
+    expect(axisTip(o, 0)).toBe('<b>Jan 2026</b><br>Total Billed: $10.00<br>Total Billed (previous period) (Jan 2025): $0.00');
+    expect(axisTip(o, 4)).toBe('<b>May 2026</b><br>Total Billed: $30.00<br>Total Billed (previous period) (May 2025): $5.00');
+
+    // No January 2026 (a week range starting on a Thursday): the first week of each range still go together.
+    const w = (iso: string, units: string) => ({ [`${V}.date.week`]: `${iso}T00:00:00.000`, [UNITS]: units });
+    const weekly = result(
+      { measures: [UNITS], granularity: 'week', compare: { range: { from: '2026-01-01', to: '2026-01-14' }, mode: 'previous' } },
+      [w('2026-01-05', '4'), w('2026-01-12', '6')],
+      // The compared range is 2025-12-18 to 2025-12-31: the weeks of Dec 15, 22 and 29.
+      [w('2025-12-15', '1'), w('2025-12-22', '2'), w('2025-12-29', '3')],
+    );
+    const wo = option(weekly, setup('line', UNITS, `${V}.date.week`));
+    expect(wo.xAxis.data).toEqual(['Week of Dec 29, 2025', 'Week of Jan 5, 2026', 'Week of Jan 12, 2026']);
+    expect(seriesOf(wo).map((s) => s.data)).toEqual([
+      [0, 4, 6],
+      [1, 2, 3],
+    ]);
   });
 });
 

@@ -224,6 +224,74 @@ describe('the flat table comparing two periods', () => {
     expect(totals[at(table, `${s('ratio')}.change`)]!.text).toBe('');
   });
 
+  describe('over compared ranges with a month without rows', () => {
+    // 2026-01-01..2026-06-30 against the same months of 2025.
+    const compared = query({
+      dimensions: [s('payor')],
+      measures: [s('units')],
+      time: { dimension: s('date'), granularity: 'month', dateRange: { from: '2026-01-01', to: '2026-06-30' }, compare: 'last_year' },
+    });
+    const r = (iso: string, units: string): RawRow => ({ [s('payor')]: 'A', [month]: `${iso}T00:00:00.000`, [s('units')]: units });
+    const shown = (cur: RawRow[], prev: RawRow[]) => texts(flatTable(exploreResult(compared, catalog, cur, prev), fmt));
+
+    it('pairs each month with the same month of the compared range when the compared one lacks its first', () => {
+      expect(
+        shown([r('2026-01-01', '4'), r('2026-02-01', '6'), r('2026-05-01', '9')], [r('2025-02-01', '3'), r('2025-05-01', '10')]),
+      ).toEqual([
+        ['A', 'Jan 2026', '4', '', ''],
+        ['A', 'Feb 2026', '6', '3', '+100.0%'],
+        ['A', 'May 2026', '9', '10', '-10.0%'],
+      ]);
+    });
+
+    it('pairs each month with the same month of the compared range when the current one lacks its first', () => {
+      expect(
+        shown([r('2026-02-01', '6'), r('2026-03-01', '8')], [r('2025-01-01', '2'), r('2025-02-01', '3'), r('2025-03-01', '4')]),
+      ).toEqual([
+        ['A', 'Feb 2026', '6', '3', '+100.0%'],
+        ['A', 'Mar 2026', '8', '4', '+100.0%'],
+        ['A', 'Jan 2025', '', '2', ''],
+      ]);
+    });
+
+    it('counts weeks from the week a range starts in (Cube’s Monday weeks)', () => {
+      // 2026-01-01 (a Thursday)..2026-01-14 against the 14 days before, 2025-12-18 (a Thursday)..2025-12-31.
+      const weekly = query({
+        measures: [s('units')],
+        time: { dimension: s('date'), granularity: 'week', dateRange: { from: '2026-01-01', to: '2026-01-14' }, compare: 'previous' },
+      });
+      const w = (iso: string, units: string): RawRow => ({ [`${s('date')}.week`]: `${iso}T00:00:00.000`, [s('units')]: units });
+      const t = flatTable(
+        exploreResult(weekly, catalog, [w('2026-01-05', '4'), w('2026-01-12', '6')], [w('2025-12-15', '1'), w('2025-12-22', '2')]),
+        fmt,
+      );
+      expect(texts(t)).toEqual([
+        ['Week of Jan 5, 2026', '4', '2', '+100.0%'],
+        ['Week of Jan 12, 2026', '6', '', ''],
+        ['Week of Dec 15, 2025', '', '1', ''],
+      ]);
+    });
+  });
+
+  it('without the compared ranges, counts each period’s buckets from its first, so a month missing in between shifts none', () => {
+    const r = (iso: string, units: string): RawRow => ({ [s('payor')]: 'A', [month]: `${iso}T00:00:00.000`, [s('units')]: units });
+    const q1 = byMonth([s('payor')], [s('units')]);
+    const t = flatTable(
+      exploreResult(
+        q1,
+        catalog,
+        [r('2026-04-01', '1'), r('2026-05-01', '2'), r('2026-06-01', '3')],
+        [r('2026-01-01', '4'), r('2026-03-01', '5')],
+      ),
+      fmt,
+    );
+    expect(texts(t).map((row) => row.slice(1, 4))).toEqual([
+      ['Apr 2026', '1', '4'],
+      ['May 2026', '2', ''],
+      ['Jun 2026', '3', '5'],
+    ]);
+  });
+
   it('compares without a time column by dimension values alone', () => {
     const q1 = query({ dimensions: [s('payor'), s('code')], measures: [s('units')] });
     const r = (payor: string, code: string, units: string) => ({ [s('payor')]: payor, [s('code')]: code, [s('units')]: units });
