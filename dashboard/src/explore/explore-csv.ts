@@ -2,14 +2,11 @@
  * The explorer's CSV, in the report's shape (lib/csv.ts, reportCsv): a title, the header lines
  * (label, value), a blank line, then the table exactly as shown (flat or pivot) and its totals row.
  */
-import { neutralizeFormula, quoteCsv } from '../lib/csv.js';
+import { numberCell, textCell } from '../lib/csv.js';
 import type { ShownCell, ShownTable } from './explore-table.js';
 
-const textCell = (text: string): string => quoteCsv(neutralizeFormula(text));
-
-/** A numeric cell's exact value ("-2.50", "0.125") is written as a number; anything else is text. */
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
-const cell = (c: ShownCell): string => (c.numeric && PLAIN_NUMBER.test(c.csv) ? c.csv : textCell(c.csv));
+/** A numeric cell's exact value ("-2.50", "-8.9%") is written as a number, as the report's CSV does; anything else is text. */
+const cell = (c: ShownCell): string => (c.numeric ? numberCell(c.csv) : textCell(c.csv));
 
 export function exploreCsv(title: string, header: readonly (readonly [string, string])[], table: ShownTable): string {
   const lines: string[] = [textCell(title)];

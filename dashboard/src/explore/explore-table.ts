@@ -176,7 +176,8 @@ function changeOf(column: ResultColumn, current: RawValue | undefined, previous:
 function changeCell(column: ResultColumn, current: RawValue | undefined, previous: RawValue | undefined, fmt: Formatters): ShownCell {
   const change = changeOf(column, current, previous);
   if (change === null) return { text: '', csv: '', numeric: true, value: null };
-  return { text: fmt.change(change), csv: plainNumber(change) ?? '', numeric: true, value: change };
+  // The CSV has the change as the report's CSV writes it: a percentage with one decimal ("-8.9%").
+  return { text: fmt.change(change), csv: `${(change * 100).toFixed(1)}%`, numeric: true, value: change };
 }
 
 const blank = (numeric: boolean): ShownCell => ({ text: '', csv: '', numeric, value: null });

@@ -19,11 +19,12 @@ export function quoteCsv(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const textCell = (text: string): string => quoteCsv(neutralizeFormula(text));
+/** A text cell: formula-neutralized and quoted. */
+export const textCell = (text: string): string => quoteCsv(neutralizeFormula(text));
 
 /** A figure the dashboard formatted itself: -12.50, 3, 45.0%. Anything else is treated as text. */
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?%?$/;
-const numberCell = (text: string): string => (PLAIN_NUMBER.test(text) ? text : textCell(text));
+export const numberCell = (text: string): string => (PLAIN_NUMBER.test(text) ? text : textCell(text));
 
 /**
  * The report as CSV: a title, the filters (label, value) lines, a blank line, then the table exactly

@@ -203,11 +203,11 @@ describe('the flat table comparing two periods', () => {
     ]);
   });
 
-  it('exports the change as a plain ratio', () => {
+  it('exports the change as the report’s CSV does: a percentage with one decimal', () => {
     const change = at(table, `${s('billed')}.change`);
-    expect(table.rows.map((r) => r[change]!.csv)).toEqual(['0.1', '-0.25', '', '']);
+    expect(table.rows.map((r) => r[change]!.csv)).toEqual(['10.0%', '-25.0%', '', '']);
     expect(table.rows[0]![change]!.value).toBe(0.1);
-    expect(table.rows[0]![at(table, `${s('ratio')}.change`)]!.csv).toBe('0.25');
+    expect(table.rows[0]![at(table, `${s('ratio')}.change`)]!.csv).toBe('25.0%');
   });
 
   it('totals each period exactly and gives the change of the totals for additive measures', () => {
@@ -216,10 +216,10 @@ describe('the flat table comparing two periods', () => {
     // 110.00 + 90.00 + 0.30 = 200.30 against 100.00 + 120.00 + 5.00 = 225.00: (200.30 − 225) ÷ 225 = −0.109777…
     expect(totals[at(table, s('billed'))]!.csv).toBe('200.30');
     expect(totals[at(table, `${s('billed')}.previous`)]!.csv).toBe('225.00');
-    expect(totals[at(table, `${s('billed')}.change`)]!.csv).toBe('-0.109777');
+    expect(totals[at(table, `${s('billed')}.change`)]!.csv).toBe('-11.0%');
     expect(totals[at(table, `${s('billed')}.change`)]!.text).toBe('-11.0%');
     // 11 + 9 + 3 against 10 + 12 + 1: no change.
-    expect(totals[at(table, `${s('units')}.change`)]!).toMatchObject({ text: '0.0%', csv: '0' });
+    expect(totals[at(table, `${s('units')}.change`)]!).toMatchObject({ text: '0.0%', csv: '0.0%' });
     expect(totals[at(table, `${s('ratio')}`)]!.text).toBe('');
     expect(totals[at(table, `${s('ratio')}.change`)]!.text).toBe('');
   });
@@ -301,6 +301,6 @@ describe('the flat table comparing two periods', () => {
       ['A', 'y', '2', '1', '+100.0%'],
       ['B', 'x', '', '7', ''],
     ]);
-    expect(t.totals!.map((c) => c.csv)).toEqual(['Total', '', '6', '8', '-0.25']);
+    expect(t.totals!.map((c) => c.csv)).toEqual(['Total', '', '6', '8', '-25.0%']);
   });
 });
