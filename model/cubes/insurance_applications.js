@@ -59,6 +59,8 @@ cube(`insurance_applications`, {
         counted_items.service_codes.code_type,
         counted_items.service_codes.billing_type,
         counted_items.providers.name,
+        // The report's modifier filter applies to this chart too (docs/dashboard.md, "Filters").
+        counted_items.modifiers,
       ],
       time_dimension: date_of_service,
       granularity: `day`,

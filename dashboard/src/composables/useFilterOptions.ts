@@ -17,6 +17,9 @@ export interface FilterOption {
 function toOption(kind: OptionKind, row: Record<string, unknown>): FilterOption {
   const [a, b, c] = OPTION_DIMENSIONS[kind].map((d) => row[d]);
   if (kind === 'codes') return { id: String(c), label: String(c), detail: String(b ?? ''), tag: String(a ?? '') };
+  // A modifiers list is its own id (GP,59); lines without any are NONE_ID.
+  if (kind === 'modifiers')
+    return a === null || a === undefined || a === '' ? { id: NONE_ID, label: 'No modifier' } : { id: String(a), label: String(a) };
   // Self-pay and No case have no id in the data: NONE_ID stands for them in the URL.
   return { id: a === null || a === undefined ? NONE_ID : String(a), label: String(b ?? '') };
 }
@@ -34,7 +37,13 @@ export interface FilterOptionsState {
  * because the range has no visits of theirs.
  */
 export function useFilterOptions(): FilterOptionsState {
-  const wanted = reactive<Record<OptionKind, boolean>>({ providers: false, payors: false, caseTypes: false, codes: false });
+  const wanted = reactive<Record<OptionKind, boolean>>({
+    providers: false,
+    payors: false,
+    caseTypes: false,
+    codes: false,
+    modifiers: false,
+  });
   const kinds = Object.keys(OPTION_DIMENSIONS) as OptionKind[];
   const queries = Object.fromEntries(
     kinds.map((kind) => [kind, useCubeQuery(() => (wanted[kind] ? optionsQuery(OPTION_DIMENSIONS[kind]) : null))]),

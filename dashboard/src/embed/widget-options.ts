@@ -16,7 +16,18 @@ export class WidgetConfigError extends Error {
 }
 
 /** The keys `filters` (and `locked`, `hidden`) may name: the report URL's parameters. */
-export const FILTER_KEYS = ['from', 'to', 'providers', 'payors', 'case_types', 'codes', 'billing', 'group', 'compare'] as const;
+export const FILTER_KEYS = [
+  'from',
+  'to',
+  'providers',
+  'payors',
+  'case_types',
+  'codes',
+  'modifiers',
+  'billing',
+  'group',
+  'compare',
+] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 const LIST_KEYS: readonly FilterKey[] = ['providers', 'payors', 'case_types', 'codes'];
 
@@ -31,6 +42,17 @@ function listValue(key: string, value: unknown): string {
   if (!items || !items.every((v) => (typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isInteger(v))))
     throw new WidgetConfigError(`filters.${key} must be a list of ids (an array, or a comma-separated string), got ${describe(value)}`);
   return items.map((v) => String(v).trim()).join(',');
+}
+
+/** `modifiers`: an array of modifiers lists as the model writes them (["GP,59", "AT", "none"]): a list's
+ * own commas make a comma-separated string ambiguous. Written as the URL has them (commas as spaces). */
+function modifiersValue(value: unknown): string {
+  const valid = (v: unknown) => typeof v === 'string' && (v === 'none' || /^[A-Z0-9]{1,5}(,[A-Z0-9]{1,5}){0,9}$/.test(v));
+  if (!Array.isArray(value) || !value.every(valid))
+    throw new WidgetConfigError(
+      `filters.modifiers must be an array of modifiers lists such as ["GP,59", "AT", "none"], got ${describe(value)}`,
+    );
+  return (value as string[]).map((v) => v.replace(/,/g, ' ')).join(',');
 }
 
 function oneOfValue(key: string, value: unknown, allowed: readonly string[]): string {
@@ -59,7 +81,8 @@ export function parseFilters(text: string | null | undefined): ReportState {
       if (typeof value !== 'string' || !isIsoDate(value))
         throw new WidgetConfigError(`filters.${key} must be a date of service as YYYY-MM-DD, got ${describe(value)}`);
       params.set(key, value);
-    } else if (LIST_KEYS.includes(key as FilterKey)) params.set(key, listValue(key, value));
+    } else if (key === 'modifiers') params.set(key, modifiersValue(value));
+    else if (LIST_KEYS.includes(key as FilterKey)) params.set(key, listValue(key, value));
     else if (key === 'billing') params.set(key, oneOfValue(key, value, ['billable', 'non-billable']));
     else if (key === 'group') params.set(key, oneOfValue(key, value, GROUPS));
     else params.set(key, oneOfValue(key, value, ['previous', 'last_year']));
@@ -128,7 +151,9 @@ export function filtersOf(state: ReportState): Record<string, string | string[]>
   const filters: Record<string, string | string[]> = {};
   for (const key of FILTER_KEYS) {
     const value = params.get(key);
-    if (value !== null) filters[key] = LIST_KEYS.includes(key) ? value.split(',') : value;
+    if (value === null) continue;
+    if (key === 'modifiers') filters[key] = state.modifiers;
+    else filters[key] = LIST_KEYS.includes(key) ? value.split(',') : value;
   }
   return filters;
 }

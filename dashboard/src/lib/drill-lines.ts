@@ -5,11 +5,11 @@
  */
 import type { DateRange } from './clinic-calendar.js';
 import { centsToDecimal, toCents, toCount } from './decimal.js';
-import { DRILL_CHECKS, drillOf, NO_MODIFIERS, type DrillFigure, type DrillSelection, type LineColumn } from './drill.js';
+import { DRILL_CHECKS, drillOf, type DrillFigure, type DrillSelection, type LineColumn } from './drill.js';
 import { filterSummary } from './filter-summary.js';
 import type { Formatters } from './format.js';
 import { GROUP_DEFINITIONS, type ReportFilterValues } from './report-query.js';
-import type { GroupBy, ReportState } from './report-state.js';
+import { NONE_ID, type GroupBy, type ReportState } from './report-state.js';
 
 /** The message a framed page posts to its parent when a drill opens (the future `scu-drill` event). */
 export const DRILL_MESSAGE = 'service-code-usage:drill';
@@ -100,15 +100,16 @@ function names(ids: readonly string[], options: readonly NamedOption[] | undefin
   return ids.map((id) => byId.get(id) ?? `#${id}`);
 }
 
-/** A drill's modifiers in words: "modifiers GP,59", or "no modifier". */
-export function modifiersText(modifiers: string): string {
-  return modifiers === NO_MODIFIERS ? 'no modifier' : `modifiers ${modifiers}`;
+/** A modifiers list in words: "modifiers GP,59", or "no modifier" (NONE_ID). */
+function modifiersText(modifiers: string): string {
+  return modifiers === NONE_ID ? 'no modifier' : `modifiers ${modifiers}`;
 }
 
 /** What a drill narrows to, in names (not ids): ["97140", "Jane Roe, DC"]; empty when nothing. */
 export function narrowingNames(narrow: ReportFilterValues, options: DrillOptionLists): string[] {
   return [
     ...narrow.codes,
+    ...(narrow.modifiers ?? []).map(modifiersText),
     ...names(narrow.providers, options.providers),
     ...names(narrow.payors, options.payors),
     ...names(narrow.caseTypes, options.caseTypes),
@@ -118,7 +119,7 @@ export function narrowingNames(narrow: ReportFilterValues, options: DrillOptionL
 
 /** The drill in words: "Units Billed of 97140, Jul 1 – Sep 30, 2026 (compared period)". */
 export function drillTitle(drill: DrillSelection, options: DrillOptionLists, fmt: Formatters): string {
-  const parts = [...narrowingNames(drill.narrow, options), ...(drill.modifiers ? [modifiersText(drill.modifiers)] : [])];
+  const parts = narrowingNames(drill.narrow, options);
   const label = drill.check ? DRILL_CHECKS[drill.check].label : FIGURE_INFO[drill.figure].label;
   const what = `${label} of ${parts.length ? parts.join(', ') : 'the total'}`;
   return `${what}, ${fmt.dateRange(drill.from, drill.to)}${drill.period === 'comparison' ? ' (compared period)' : ''}`;
@@ -197,7 +198,7 @@ export function drillCsvHeader(
   const report = filterSummary({ ...state, from: drill.from, to: drill.to }, options, fmt, { clinic }).filter(
     ([label]) => label !== 'Rows by',
   );
-  const narrowed = [...narrowingNames(drill.narrow, options), ...(drill.modifiers ? [modifiersText(drill.modifiers)] : [])];
+  const narrowed = narrowingNames(drill.narrow, options);
   return [
     ...report,
     ['Figure', drill.check ? DRILL_CHECKS[drill.check].label : FIGURE_INFO[drill.figure].label],

@@ -110,17 +110,10 @@ export const DRILL_CHECKS = {
 } as const;
 export type DrillCheck = keyof typeof DRILL_CHECKS;
 
-/** In a drill's `modifiers`, the lines billed without any modifier. */
-export const NO_MODIFIERS = 'none';
-/** A canonical modifiers list as the model writes it (upper case, no spaces): GP,59. */
-const MODIFIERS_LIST = /^[A-Z0-9]{1,5}(,[A-Z0-9]{1,5}){0,9}$/;
-
 export interface DrillSelection {
   figure: DrillFigure;
   /** A billing check the lines must meet (ANDed with the rest); null: none. */
   check?: DrillCheck | null;
-  /** The lines' exact modifiers (a code-with-modifiers row: 'GP,59'; NO_MODIFIERS for none). */
-  modifiers?: string | null;
   /** Which dates the figure covers: the report's range (or a part of it), or the compared period. */
   period: 'report' | 'comparison';
   /** Inclusive dates of service of the figure. */
@@ -138,6 +131,7 @@ export const NO_NARROWING: Readonly<ReportFilterValues> = Object.freeze({
   payors: [],
   caseTypes: [],
   codes: [],
+  modifiers: [],
   billing: null,
 });
 
@@ -162,10 +156,8 @@ export function parseDrill(params: URLSearchParams): DrillSelection | null {
   const sortColumn = sortMatch && LINE_COLUMNS.some((c) => c.id === sortMatch[1]) ? sortMatch[1]! : null;
   const page = Number(params.get('drill_page') ?? '1');
   const check = (Object.keys(DRILL_CHECKS) as DrillCheck[]).find((c) => c === params.get('drill_check'));
-  const modifiers = params.get('drill_modifiers');
   return {
     ...(check ? { check } : {}),
-    ...(modifiers && (modifiers === NO_MODIFIERS || MODIFIERS_LIST.test(modifiers)) ? { modifiers } : {}),
     figure: figure as DrillFigure,
     period: params.get('drill_period') === 'comparison' ? 'comparison' : 'report',
     from,
@@ -185,7 +177,6 @@ export function writeDrill(params: URLSearchParams, drill: DrillSelection | null
   params.set('drill_to', drill.to);
   writeFilterParams(params, drill.narrow, DRILL_PREFIX);
   if (drill.check) params.set('drill_check', drill.check);
-  if (drill.modifiers) params.set('drill_modifiers', drill.modifiers);
   if (drill.sort) params.set('drill_sort', `${drill.sort.column}:${drill.sort.direction}`);
   if (drill.page > 1) params.set('drill_page', String(drill.page));
 }
@@ -198,11 +189,6 @@ export function drillFilters(state: ReportFilterValues, drill: DrillSelection, v
     ...reportFilters(state, view),
     ...reportFilters(drill.narrow, view),
     ...(check ? [{ member: `${view}.${check.member}`, operator: 'equals' as const, values: [...check.values] }] : []),
-    ...(drill.modifiers === NO_MODIFIERS
-      ? [{ member: `${view}.modifiers`, operator: 'notSet' as const }]
-      : drill.modifiers
-        ? [{ member: `${view}.modifiers`, operator: 'equals' as const, values: [drill.modifiers] }]
-        : []),
   ];
 }
 
@@ -269,5 +255,12 @@ export function reportFigureQuery(state: ReportFilterValues, drill: DrillSelecti
 
 /** Only the report's filter fields of a state (what a drill combines with its narrowing). */
 export function filterValuesOf(state: ReportState): ReportFilterValues {
-  return { providers: state.providers, payors: state.payors, caseTypes: state.caseTypes, codes: state.codes, billing: state.billing };
+  return {
+    providers: state.providers,
+    payors: state.payors,
+    caseTypes: state.caseTypes,
+    codes: state.codes,
+    modifiers: state.modifiers,
+    billing: state.billing,
+  };
 }

@@ -7,7 +7,7 @@
 import type { ReportState } from './report-state.js';
 
 /** What the viewer sees as one control. */
-export type FilterControl = 'dates' | 'providers' | 'payors' | 'caseTypes' | 'codes' | 'billing' | 'group' | 'compare';
+export type FilterControl = 'dates' | 'providers' | 'payors' | 'caseTypes' | 'codes' | 'modifiers' | 'billing' | 'group' | 'compare';
 
 /** Each URL filter name's control (`from` and `to` are one date range). */
 export const CONTROL_OF_KEY: Readonly<Record<string, FilterControl>> = {
@@ -17,6 +17,7 @@ export const CONTROL_OF_KEY: Readonly<Record<string, FilterControl>> = {
   payors: 'payors',
   case_types: 'caseTypes',
   codes: 'codes',
+  modifiers: 'modifiers',
   billing: 'billing',
   group: 'group',
   compare: 'compare',
@@ -29,6 +30,7 @@ const FIELDS: Readonly<Record<FilterControl, readonly (keyof ReportState)[]>> = 
   payors: ['payors'],
   caseTypes: ['caseTypes'],
   codes: ['codes'],
+  modifiers: ['modifiers'],
   billing: ['billing'],
   group: ['group', 'pivot'],
   compare: ['compare'],

@@ -21,17 +21,26 @@ function list(params: URLSearchParams, name: string, valid: (v: string) => boole
   return [...new Set(values)];
 }
 
+/**
+ * A modifiers list in the URL: its commas are spaces there (`modifiers=GP+59,AT,none`), because the
+ * parameter's own items are separated by commas; the state holds the list as the model writes it (GP,59).
+ */
+const MODIFIERS_IN_URL = /^[A-Z0-9]{1,5}( [A-Z0-9]{1,5}){0,9}$/;
+const toUrlModifiers = (list: string): string => list.replace(/,/g, ' ');
+const fromUrlModifiers = (item: string): string => item.replace(/ /g, ',');
+
 export function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
 
 /** Reads the five filters named `<prefix>providers` …; an invalid value is left out. */
-export function readFilterParams(params: URLSearchParams, prefix = ''): ReportFilterValues {
+export function readFilterParams(params: URLSearchParams, prefix = ''): ReportFilterValues & { modifiers: string[] } {
   return {
     providers: list(params, `${prefix}providers`, (v) => ID.test(v)),
     payors: list(params, `${prefix}payors`, (v) => ID.test(v)),
     caseTypes: list(params, `${prefix}case_types`, (v) => ID.test(v)),
     codes: list(params, `${prefix}codes`, (v) => v.length <= 40),
+    modifiers: list(params, `${prefix}modifiers`, (v) => v === 'none' || MODIFIERS_IN_URL.test(v)).map(fromUrlModifiers),
     billing: oneOf(params.get(`${prefix}billing`), BILLING_TYPES),
   };
 }
@@ -42,5 +51,6 @@ export function writeFilterParams(params: URLSearchParams, values: ReportFilterV
   if (values.payors.length) params.set(`${prefix}payors`, values.payors.join(','));
   if (values.caseTypes.length) params.set(`${prefix}case_types`, values.caseTypes.join(','));
   if (values.codes.length) params.set(`${prefix}codes`, values.codes.join(','));
+  if (values.modifiers?.length) params.set(`${prefix}modifiers`, values.modifiers.map(toUrlModifiers).join(','));
   if (values.billing) params.set(`${prefix}billing`, values.billing);
 }

@@ -34,6 +34,10 @@ export function filterSummary(
     ['Payors', names(state.payors, options.payors)],
     ['Case types', names(state.caseTypes, options.caseTypes)],
     ['Service codes', state.codes.length ? state.codes.join('; ') : 'All'],
+    // Only when set: most reports never filter by modifiers, and their headers stay as they were.
+    ...(state.modifiers.length
+      ? [['Modifiers', state.modifiers.map((m) => (m === 'none' ? 'No modifier' : m)).join('; ')] as [string, string]]
+      : []),
     ['Billing type', state.billing === 'billable' ? 'Billable' : state.billing === 'non-billable' ? 'Non-billable' : 'All'],
     ['Rows by', GROUP_LABELS[state.group]],
   );

@@ -84,7 +84,8 @@ function idFilter(member: string, ids: readonly string[]): Filter | null {
 }
 
 /** The report's filters (dates excepted): the state's, or a drill-through's narrowing of them. */
-export type ReportFilterValues = Pick<ReportState, 'providers' | 'payors' | 'caseTypes' | 'codes' | 'billing'>;
+export type ReportFilterValues = Pick<ReportState, 'providers' | 'payors' | 'caseTypes' | 'codes' | 'billing'> &
+  Partial<Pick<ReportState, 'modifiers'>>;
 
 /**
  * The Cube filters for the state's report filters (dates excepted), on `view`: the payment_maturity
@@ -97,6 +98,8 @@ export function reportFilters(state: ReportFilterValues, view: string = VIEW): F
     idFilter(v('payor_id'), state.payors),
     idFilter(v('case_type_id'), state.caseTypes),
     state.codes.length === 0 ? null : { member: v('service_code'), operator: 'equals', values: state.codes },
+    // A line's exact modifiers list; NONE_ID: lines without any (served by billing_by_day).
+    idFilter(v('modifiers'), state.modifiers ?? []),
     state.billing
       ? { member: v('billing_type'), operator: 'equals', values: [state.billing === 'billable' ? 'Billable' : 'Non-billable'] }
       : null,
@@ -147,6 +150,7 @@ export const OPTION_DIMENSIONS = {
   payors: [m('payor_id'), m('payor_name')],
   caseTypes: [m('case_type_id'), m('case_type')],
   codes: [m('code_type'), m('service_code_description'), m('service_code')],
+  modifiers: [m('modifiers')],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The distinct values of a filter's dimensions (all dates: a filter list does not shrink with the range). */

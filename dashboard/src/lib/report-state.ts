@@ -28,6 +28,8 @@ export interface ReportState {
   caseTypes: string[];
   /** Service codes by their code string. */
   codes: string[];
+  /** Lines' exact modifiers lists (GP,59; NONE_ID for none): docs/dashboard.md, "Filters". */
+  modifiers: string[];
   billing: BillingFilter | null;
   group: GroupBy;
   compare: ComparisonMode | null;
@@ -49,6 +51,7 @@ export const DEFAULT_STATE: Readonly<ReportState> = Object.freeze({
   payors: [],
   caseTypes: [],
   codes: [],
+  modifiers: [],
   billing: null,
   group: 'code',
   compare: null,

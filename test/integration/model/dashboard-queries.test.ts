@@ -24,6 +24,13 @@ import {
   trendQuery,
 } from '../../../dashboard/src/lib/report-query.js';
 import { DEFAULT_STATE, GROUPS, NONE_ID, type ReportState } from '../../../dashboard/src/lib/report-state.js';
+import {
+  ageRanges,
+  codeModifiersQuery,
+  distinctProcedureCodesQuery,
+  modifierChecksQuery,
+  unpaidQuery,
+} from '../../../dashboard/src/lib/billing-checks.js';
 import { PROPERTY_DATASETS } from '../../support/datasets.js';
 import { generatePropertyDataset } from '../../support/property-dataset.js';
 import { load, rowsOf } from '../security/client.js';
@@ -77,6 +84,13 @@ function pageQueries(state: ReportState): [string, Query][] {
       [`payor mix by ${figure}`, payorMixQuery(state, RANGE, MEASURES[figure])],
     ]),
     ['payor × code heatmap', payorCodeQuery(state, RANGE)],
+    ['payor × code heatmap, mature part', payorCodeQuery(state, RANGE, { from: RANGE.from, to: '2025-11-30' })],
+    // The Billing checks section (lib/billing-checks.ts), counted from the range's last day.
+    ['billing checks by provider', modifierChecksQuery(state, RANGE, true)],
+    ['billing checks, clinic', modifierChecksQuery(state, RANGE, false)],
+    ['codes billed with 59/X{EPSU}', distinctProcedureCodesQuery(state, RANGE)],
+    ['codes with modifiers', codeModifiersQuery(state, RANGE)],
+    ['unpaid lines by age', unpaidQuery(state, ageRanges(RANGE, RANGE.to))!],
   ];
 }
 
@@ -88,6 +102,7 @@ describe.each(['MariaDB', 'DuckDB'] as const)('%s: the report page reads only pr
     { who: 'an owner, no filter', state: UNFILTERED, scope: { clinicId: CLINIC } },
     { who: 'an owner, every filter', state: FILTERED, scope: { clinicId: CLINIC } },
     { who: 'a provider, every filter', state: FILTERED, scope: { clinicId: CLINIC, providerId } },
+    { who: 'an owner, the modifier filter', state: { ...UNFILTERED, modifiers: ['GP,59', NONE_ID] }, scope: { clinicId: CLINIC } },
   ])('$who', async ({ state, scope }) => {
     const unserved: string[] = [];
     let rows = 0;

@@ -8,8 +8,10 @@ import {
   unpaidQuery,
   unpaidTable,
 } from '../../../dashboard/src/lib/billing-checks.js';
-import { drillFilters, drillOf, NO_MODIFIERS, parseDrill, writeDrill, type DrillSelection } from '../../../dashboard/src/lib/drill.js';
-import { DEFAULT_STATE } from '../../../dashboard/src/lib/report-state.js';
+import { drillFilters, drillOf, parseDrill, writeDrill, type DrillSelection } from '../../../dashboard/src/lib/drill.js';
+import { DEFAULT_STATE, parseReportState, serializeReportState } from '../../../dashboard/src/lib/report-state.js';
+import { reportFilters } from '../../../dashboard/src/lib/report-query.js';
+import { filtersOf, parseFilters } from '../../../dashboard/src/embed/widget-options.js';
 
 const V = 'service_code_usage';
 const NONE = { providers: [], payors: [], caseTypes: [], codes: [], billing: null };
@@ -96,8 +98,8 @@ describe('a drill of a billing check or a code with modifiers', () => {
     for (const drill of [
       { ...drillOf('lines', range, { providers: ['5'] }), check: 'distinct_procedure' as const },
       { ...drillOf('lines', range, { payors: ['2'] }), check: 'unpaid' as const },
-      { ...drillOf('lines', range, { codes: ['97140'] }), modifiers: 'GP,59' },
-      { ...drillOf('lines', range, { codes: ['97140'] }), modifiers: NO_MODIFIERS },
+      drillOf('lines', range, { codes: ['97140'], modifiers: ['GP,59'] }),
+      drillOf('lines', range, { codes: ['97140'], modifiers: ['none', 'AT'] }),
     ] satisfies DrillSelection[]) {
       const params = new URLSearchParams();
       writeDrill(params, drill);
@@ -107,16 +109,48 @@ describe('a drill of a billing check or a code with modifiers', () => {
     expect(drillFilters(NONE, check, 'visit_lines')).toEqual([
       { member: 'visit_lines.insurance_status', operator: 'equals', values: ['Unpaid', 'Paid under 50%'] },
     ]);
-    expect(drillFilters(NONE, { ...drillOf('lines', range), modifiers: NO_MODIFIERS }, V)).toEqual([
+    expect(drillFilters(NONE, drillOf('lines', range, { modifiers: ['none'] }), V)).toEqual([
       { member: `${V}.modifiers`, operator: 'notSet' },
     ]);
+    expect(drillFilters(NONE, drillOf('lines', range, { modifiers: ['GP,59', 'none'] }), V)).toEqual([
+      {
+        or: [
+          { member: `${V}.modifiers`, operator: 'equals', values: ['GP,59'] },
+          { member: `${V}.modifiers`, operator: 'notSet' },
+        ],
+      },
+    ]);
   });
-  it('ignores a check or a modifiers list it does not know', () => {
+  it('ignores a check it does not know, and a modifiers item that is not a list of codes', () => {
     const drill = parseDrill(
-      new URLSearchParams('drill=lines&drill_from=2026-01-01&drill_to=2026-01-31&drill_check=evil&drill_modifiers=GP%2C59%27%3B'),
+      new URLSearchParams('drill=lines&drill_from=2026-01-01&drill_to=2026-01-31&drill_check=evil&drill_modifiers=GP+59,%27%3B,none'),
     );
     expect(drill).not.toBeNull();
     expect(drill!.check).toBeUndefined();
-    expect(drill!.modifiers).toBeUndefined();
+    expect(drill!.narrow.modifiers).toEqual(['GP,59', 'none']);
+  });
+});
+
+describe('the report’s modifier filter', () => {
+  it('keeps each list’s commas through the URL (as spaces there) and filters exactly', () => {
+    const state = { ...DEFAULT_STATE, from: '2026-01-01', to: '2026-01-31', modifiers: ['GP,59', 'AT', 'none'] };
+    const search = serializeReportState(state);
+    expect(search).toContain('modifiers=GP+59,AT,none');
+    expect(parseReportState(search).modifiers).toEqual(['GP,59', 'AT', 'none']);
+    expect(parseReportState('?modifiers=GP+59,%3Cscript%3E,59').modifiers).toEqual(['GP,59', '59']);
+    expect(reportFilters(state)).toContainEqual({
+      or: [
+        { member: `${V}.modifiers`, operator: 'equals', values: ['GP,59', 'AT'] },
+        { member: `${V}.modifiers`, operator: 'notSet' },
+      ],
+    });
+  });
+
+  it('is a widget filter too: an array of lists, read strictly and told back as one', () => {
+    const state = parseFilters(JSON.stringify({ modifiers: ['GP,59', 'none'] }));
+    expect(state.modifiers).toEqual(['GP,59', 'none']);
+    expect(filtersOf(state)).toEqual({ modifiers: ['GP,59', 'none'] });
+    expect(() => parseFilters(JSON.stringify({ modifiers: 'GP,59' }))).toThrow(/must be an array of modifiers lists/);
+    expect(() => parseFilters(JSON.stringify({ modifiers: ['gp, 59'] }))).toThrow(/must be an array of modifiers lists/);
   });
 });

@@ -118,6 +118,10 @@ function fakeOptions(): FilterOptionsState & { loaded: OptionKind[] } {
     ],
     caseTypes: [{ id: '4', label: 'Wellness' }],
     codes: CODES,
+    modifiers: [
+      { id: 'GP,59', label: 'GP,59' },
+      { id: 'none', label: 'No modifier' },
+    ],
   };
   const kinds = Object.keys(lists) as OptionKind[];
   return {
@@ -161,7 +165,7 @@ describe('ReportFilters', () => {
       [{ billing: 'non-billable' }],
       [{ compare: 'last_year' }],
       [{ providers: ['3'] }],
-      [{ providers: [], payors: [], caseTypes: [], codes: [], billing: null }],
+      [{ providers: [], payors: [], caseTypes: [], codes: [], modifiers: [], billing: null }],
     ]);
     wrapper.unmount();
   });
