@@ -27,6 +27,8 @@ export interface ServiceCodeUsageFilters {
   case_types?: IdList | null;
   /** Service codes by their code string. */
   codes?: IdList | null;
+  /** Exact modifiers lists (`["GP,59", "none"]`): an array only (a list's own commas). */
+  modifiers?: readonly string[] | null;
   billing?: 'billable' | 'non-billable' | null;
   /** The rows' grouping (default `code`, as the report's). */
   group?: GroupBy | null;
