@@ -27,7 +27,12 @@ const CLINIC = FRESHNESS_DATASET.clinicIds[0]!;
 const MEASURES: Measure[] = ['insurance_paid', 'total_billed', 'units_billed'];
 /** Served from the visit-items partitions (distinct counts), not from the usage rollup. */
 const VISIT_MEASURES: Measure[] = ['insurance_paid', 'visits_used', 'insurance_paid_per_visit'];
-const PRE_AGGREGATIONS = ['counted_items_usage_by_day', 'counted_items_visit_items', 'ins_apps_maturity_by_day'];
+const PRE_AGGREGATIONS = [
+  'counted_items_billing_by_day',
+  'counted_items_usage_by_day',
+  'counted_items_visit_items',
+  'ins_apps_maturity_by_day',
+];
 
 interface PartitionTable {
   name: string;
