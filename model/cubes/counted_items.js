@@ -367,9 +367,11 @@ cube(`counted_items`, {
     },
     insurance_status: {
       title: `Insurance Status`,
-      description: `Whether insurance has paid the line so far: "Unpaid" (insurance paid 0.00 or less), "Paid under ${PAID_SHARE_PERCENT}%" (insurance paid below ${PAID_SHARE_PERCENT}% of the line's billed amount), "Paid" (the rest); "Self-pay" for a visit without a payor.`,
-      sql: `CASE WHEN payor_id IS NULL THEN 'Self-pay' WHEN insurance_paid <= 0 THEN 'Unpaid'
-        WHEN insurance_paid * 100 < billed_amount * ${PAID_SHARE_PERCENT} THEN 'Paid under ${PAID_SHARE_PERCENT}%' ELSE 'Paid' END`,
+      // Unpaid and Paid under 50% are exactly the lines UNPAID counts (the drill-through filters on them).
+      description: `Whether insurance has paid the line so far: "Unpaid" (insurance paid below ${PAID_SHARE_PERCENT}% of billed, and 0.00 or less), "Paid under ${PAID_SHARE_PERCENT}%" (below ${PAID_SHARE_PERCENT}% of billed, more than 0.00), "Nothing billed" (a line billed 0.00 that is not unpaid), "Paid" (the rest); "Self-pay" for a visit without a payor. Unpaid and Paid under ${PAID_SHARE_PERCENT}% are the Unpaid Insurance Lines.`,
+      sql: `CASE WHEN payor_id IS NULL THEN 'Self-pay'
+        WHEN ${UNPAID(CUBE)} THEN CASE WHEN insurance_paid <= 0 THEN 'Unpaid' ELSE 'Paid under ${PAID_SHARE_PERCENT}%' END
+        WHEN billed_amount <= 0 THEN 'Nothing billed' ELSE 'Paid' END`,
       type: `string`,
     },
     has_distinct_procedure_modifier: {
