@@ -498,21 +498,21 @@ cube(`counted_items`, {
       type: `count`,
       filters: [{ sql: `${UNPAID(CUBE)}` }],
     },
+    // A sum over every line, 0.00 for a line that is not unpaid (not a filtered sum, which Cube writes
+    // as SUM(CASE … END) without an ELSE: NULL for a group without unpaid lines, where 0.00 is meant).
     unpaid_billed: {
       title: `Billed on Unpaid Lines`,
-      description: `Sum of purchase_items.billed_amount over the Unpaid Insurance Lines: the money at stake.`,
-      sql: `billed_amount`,
+      description: `Sum of purchase_items.billed_amount over the Unpaid Insurance Lines: the money at stake; 0.00 for a group without any.`,
+      sql: `CASE WHEN ${UNPAID(CUBE)} THEN ${CUBE}.billed_amount ELSE 0 END`,
       type: `sum`,
       format: `currency`,
-      filters: [{ sql: `${UNPAID(CUBE)}` }],
     },
     unpaid_balance: {
       title: `Unpaid Balance`,
-      description: `Sum of billed amount minus insurance paid over the Unpaid Insurance Lines: what insurance has not paid of them.`,
-      sql: `billed_amount - insurance_paid`,
+      description: `Sum of billed amount minus insurance paid over the Unpaid Insurance Lines: what insurance has not paid of them; 0.00 for a group without any.`,
+      sql: `CASE WHEN ${UNPAID(CUBE)} THEN ${CUBE}.billed_amount - ${CUBE}.insurance_paid ELSE 0 END`,
       type: `sum`,
       format: `currency`,
-      filters: [{ sql: `${UNPAID(CUBE)}` }],
     },
     billed_per_unit: {
       title: `Billed per Unit`,

@@ -391,11 +391,7 @@ describe.each([
     const answer = await ask(target, { ...base, groupBy: ['insurance_status'] });
     const paid = answer.groups.get('Paid')!;
     expect(canonicalDecimal(paid.unpaid_lines)).toBe('0');
-    // MODEL BUG (left failing on purpose): both sums are null for a group without unpaid lines (Cube sums
-    // CASE WHEN <unpaid> THEN billed_amount END, which is NULL over no line), on both databases, though
-    // docs/model.md promises money as exact decimals with two places ("0.00") and documents "empty" only
-    // for the ratios; Insurance Paid shows 0.00 in the same situation. The same for Paid, Self-pay and
-    // Nothing billed groups, a provider or code without unpaid lines, and so on.
+    // A sum of CASE … ELSE 0 over every line (a filtered sum would be NULL over no unpaid line).
     expect({ billed: paid.unpaid_billed, balance: paid.unpaid_balance }).toEqual({ billed: '0.00', balance: '0.00' });
   });
 
