@@ -8,11 +8,12 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { ServerConfig } from './config.js';
+import type { Role, ServerConfig } from './config.js';
 import { JsCubejsServerCore, selectJsPlanner } from './cube/js-mode.js';
 import { nextOrchestratorId } from './cube/orchestrator-id.js';
 import { ModelRepository } from './cube/model-repository.js';
 import { installCubePatches } from './cube/patches/index.js';
+import { silenceExpectedCubeWarnings } from './cube/startup-warnings.js';
 import {
   apiGatewayOf,
   attachWebSocketServer,
@@ -22,8 +23,10 @@ import {
 } from './cube/private-api.js';
 import { SUPPORTED_CUBE_VERSION, assertSupportedCubeVersion, nativeModuleAvailable } from './cube/version.js';
 import { serveDashboard, serveEmbedFrames, serveEmbedScript, serveExplorer } from './dashboard-static.js';
+import { createHealth, type Health } from './health.js';
 import { ChangeTracker } from './refresh/change-tracker.js';
-import { startRefreshLoop } from './refresh/refresh-loop.js';
+import { startRefreshLoop, type RefreshLoop } from './refresh/refresh-loop.js';
+import { requestLog } from './request-log.js';
 import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './security/http-security.js';
 import { JwksKeys } from './security/jwks.js';
@@ -43,6 +46,8 @@ interface ServerInfo {
   mode: 'js' | 'native';
   dbType: 'duckdb' | 'mysql';
   nativeModuleAvailable: boolean;
+  /** SCU_ROLE: what this process does (docs/deployment.md). */
+  role: Role;
 }
 
 export interface RunningApp {
@@ -50,10 +55,15 @@ export interface RunningApp {
   port: number;
   info: ServerInfo;
   core: CubejsServerCore;
+  health: Health;
   /** Runs refresh passes now until every partition is built (the loop's first tick comes only after its
-   * interval, and without this the first visitor waits for the rollups to be built). */
+   * interval, and without this the first visitor waits for the rollups to be built). An `api` instance
+   * builds nothing: it resolves at once. */
   refreshRollups(): Promise<void>;
-  close(): Promise<void>;
+  /** Graceful: readiness false, the port closed after requests in flight (at most `graceMs`), the
+   * refresh loop stopped (a pass in progress abandoned after `graceMs`: its partition is rebuilt by the
+   * next pass, here or in the next worker), pools released. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /** A DriverConfig: Cube builds the driver from it (and learns the database type from `type`). */
@@ -94,26 +104,26 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
     // Cube Store needs the native module: cache, queue and pre-aggregations stay in memory / the source DB.
     cacheAndQueueDriver: 'memory' as const,
     preAggregationsSchema: config.preAggregationsSchema,
-    // --- Pre-aggregations (model/, docs/model.md): built and kept fresh by this very instance. ---
-    // Cube's own timer is off: server/refresh/refresh-loop.ts runs Cube's refresh pass right after the
-    // change tracker, so a pass reads the months the tracker has just bumped. Without a scheduler, Cube
-    // in production (NODE_ENV=production) would treat this instance as "externalRefresh": it would
-    // never build a partition and would fail queries on partitions nobody built; queries here may build
-    // a missing partition themselves (externalRefresh: false), whatever NODE_ENV says.
+    // --- Pre-aggregations (model/, docs/model.md, docs/deployment.md) ---
+    // Cube's own timer is off in every role: in `all` and `refresh`, server/refresh/refresh-loop.ts runs
+    // Cube's refresh pass (the refresh worker's job, `handleScheduledRefreshInterval`) right after the
+    // change tracker, so a pass reads the months the tracker has just bumped.
     scheduledRefreshTimer: false,
     // A page of visit lines is an ungrouped query (no GROUP BY; the query guard allows it on visit_lines
     // only, dimensions only): line_number identifies a line, not the cube's private primary key.
     allowUngroupedWithoutPrimaryKey: true,
     // Queries always run in UTC (security/query-rewrite.ts), so rollups are built for UTC only.
     scheduledRefreshTimeZones: ['UTC'],
-    orchestratorOptions: {
+    // A function: Cube validates an options object against a list that lacks the schema cache's expiry.
+    orchestratorOptions: () => ({
       queryCacheOptions: {
         // A refresh key result is trusted for at most this long (Cube's default: the key's own `every`).
         refreshKeyRenewalThreshold: config.refreshKeyEverySeconds,
-        queueOptions: { concurrency: config.queryConcurrency },
+        // A query still running after this long is given up with an error (server/cube/db-errors.ts).
+        queueOptions: { concurrency: config.queryConcurrency, executionTimeout: config.queryTimeoutSeconds },
       },
-      preAggregationsOptions: { externalRefresh: false },
-    },
+      preAggregationsOptions: preAggregationsOptions(config),
+    }),
     // Cube's in-memory queue and cache are module-level maps keyed by the orchestrator id (default
     // "STANDALONE"): two servers in one process (the test setup runs MariaDB and DuckDB side by side)
     // would run each other's queries on the wrong driver and share pre-aggregation table lists.
@@ -140,6 +150,20 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
   };
 }
 
+/**
+ * Cube's external-refresh switch, by role. `api`: Cube's `externalRefresh` — a query never builds a
+ * partition, it reads the newest version the worker built (a query whose partitions were never built is
+ * refused, server/cube/db-errors.ts), and the list of built tables is re-read every refresh interval
+ * instead of every hour (Cube's default), so a rebuilt partition is served within one interval; the
+ * worker keeps a replaced table for minutes (cube/patches/superseded-table-grace.ts). `all` and
+ * `refresh`: a query may build a missing partition itself, whatever NODE_ENV says (in production Cube
+ * would otherwise treat an instance without its own timer as external-refresh).
+ */
+function preAggregationsOptions(config: ServerConfig) {
+  if (config.role === 'api') return { externalRefresh: true, preAggregationsSchemaCacheExpire: config.refreshKeyEverySeconds };
+  return { externalRefresh: false };
+}
+
 /** The refresh loop's lines (what changed, what it cost the database), as one JSON line each. */
 function logRefreshEvent(event: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level: event.error ? 'error' : 'info', ...event })}\n`);
@@ -156,10 +180,18 @@ function logCubeEvent(message: string, params: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level: params.error ? 'error' : 'warn', message, ...rest })}\n`);
 }
 
+/** Resolves when `work` does or after `ms`, whichever comes first (the work goes on unawaited). */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
   assertSupportedCubeVersion();
   // Cube 1.7.43 patched (DuckDB decimals and release, partition ranges): server/cube/patches/.
   installCubePatches();
+  silenceExpectedCubeWarnings();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {
     throw new Error('SCU_CUBE_MODE=native, but @cubejs-backend/native cannot be loaded on this machine');
@@ -170,7 +202,10 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     mode: config.cubeMode,
     dbType: config.database.type,
     nativeModuleAvailable: config.cubeMode === 'native' || nativeModuleAvailable(),
+    role: config.role,
   };
+  const serves = config.role !== 'refresh';
+  const refreshes = config.role !== 'api';
 
   const options = coreOptions(config, apiSecret);
   // In native mode Cube's stock core is used; in JS mode (the default, the one tests cover) our adapter.
@@ -179,39 +214,60 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
 
   const app = express();
   app.disable('x-powered-by');
+  if (config.requestLog) app.use(requestLog(config.role, (line) => process.stderr.write(`${JSON.stringify(line)}\n`)));
   applyHttpSecurity(app, { allowedOrigins: config.security.allowedOrigins, maxBodyBytes: MAX_REQUEST_BYTES });
   app.get('/cubejs-api/v1/info', (_req, res) => {
     res.json(info);
   });
-  // Before Cube's routes: in production mode Cube answers `GET /` with its own placeholder page.
-  serveDashboard(app, config.dashboardDir);
-  serveExplorer(app, config.exploreDir);
-  serveEmbedScript(app, config.embedDir, config.security.allowedOrigins);
-  serveEmbedFrames(app, config.embedDir, config.security.allowedOrigins);
-  await core.initApp(app);
-  installQueryGuard(apiGatewayOf(core));
-  // Every partition's refresh key reads the change tracker's log: it exists before the first query.
-  const driver = await sourceDriverOf(core);
-  const tracker = new ChangeTracker({
-    dialect: config.database.type,
-    schema: config.changeLogSchema,
-    run: (sql) => driver.query(sql, []),
-    reconcileEverySeconds: config.reconcileEverySeconds,
+  // The driver Cube's orchestrator uses: the health probe and the change tracker share its pool.
+  let driver: Awaited<ReturnType<typeof sourceDriverOf>> | undefined;
+  const health = createHealth({
+    role: config.role,
+    probeDatabase: async () => (driver ??= await sourceDriverOf(core)).query('SELECT 1', []),
   });
-  await tracker.ensureTables();
-  // Its first pass before the first query: the partitions' build range is read from its state.
-  logRefreshEvent({ message: 'Change tracker pass', ...(await tracker.pass()) });
-  const refreshLoop = startRefreshLoop({
-    everySeconds: config.refreshKeyEverySeconds,
-    tracker,
-    refreshPreAggregations: () => runScheduledRefreshPass(core),
-    log: logRefreshEvent,
-  });
+  health.install(app);
+  if (serves) {
+    // Before Cube's routes: in production mode Cube answers `GET /` with its own placeholder page.
+    serveDashboard(app, config.dashboardDir);
+    serveExplorer(app, config.exploreDir);
+    serveEmbedScript(app, config.embedDir, config.security.allowedOrigins);
+    serveEmbedFrames(app, config.embedDir, config.security.allowedOrigins);
+    await core.initApp(app);
+    installQueryGuard(apiGatewayOf(core));
+  } else {
+    // A refresh worker serves health and info only.
+    app.use((_req, res) => {
+      res
+        .status(404)
+        .json({ error: 'This is a refresh worker (SCU_ROLE=refresh): it serves /readyz, /livez and /cubejs-api/v1/info only.' });
+    });
+  }
+  driver ??= await sourceDriverOf(core);
+  let refreshLoop: RefreshLoop | undefined;
+  if (refreshes) {
+    // Every partition's refresh key reads the change tracker's log: it exists before the first query.
+    const sourceDriver = driver;
+    const tracker = new ChangeTracker({
+      dialect: config.database.type,
+      schema: config.changeLogSchema,
+      run: (sql) => sourceDriver.query(sql, []),
+      reconcileEverySeconds: config.reconcileEverySeconds,
+    });
+    await tracker.ensureTables();
+    // Its first pass before the first query: the partitions' build range is read from its state.
+    logRefreshEvent({ message: 'Change tracker pass', ...(await tracker.pass()) });
+    refreshLoop = startRefreshLoop({
+      everySeconds: config.refreshKeyEverySeconds,
+      tracker,
+      refreshPreAggregations: () => runScheduledRefreshPass(core),
+      log: logRefreshEvent,
+    });
+  }
 
   const server = http.createServer(app);
   // Cube sizes WebSocket messages by this variable (default 50mb); REST bodies are bounded in http-security.ts.
   process.env.CUBEJS_MAX_REQUEST_SIZE ??= `${MAX_REQUEST_BYTES / 1024}kb`;
-  const sockets = attachWebSocketServer(core, server);
+  const sockets = serves ? attachWebSocketServer(core, server) : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, '0.0.0.0', () => resolve());
@@ -222,18 +278,26 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     port,
     info,
     core,
+    health,
     async refreshRollups() {
-      await refreshLoop.runUntilBuilt();
+      await refreshLoop?.runUntilBuilt();
+      health.markBuilt();
     },
-    async close() {
-      await refreshLoop.stop();
-      await sockets.close();
-      // Graceful: stop accepting, let requests in flight finish (at most 5 s), then cut what is left.
+    async close({ graceMs = 10_000 } = {}) {
+      health.beginShutdown();
+      // The port first: requests in flight finish (at most graceMs), then what is left is cut. A
+      // WebSocket client is told the server is going away and reconnects (to another instance).
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const cutOff = setTimeout(() => server.closeAllConnections(), 5_000);
+      const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+      await sockets?.close();
       await closed;
       clearTimeout(cutOff);
+      // A refresh pass in progress may hold a build for minutes: it is waited for at most graceMs, then
+      // abandoned (server/main.ts exits at its deadline; the build statement dies with its connection).
+      // Cube records a partition only once its table is built, so the refresh key still differs and the
+      // next pass, here or in the next worker, builds that partition again.
+      await withDeadline(refreshLoop?.stop() ?? Promise.resolve(), graceMs);
       // beforeShutdown stops the compiler-cache and refresh timers, which shutdown() leaves running.
       await core.beforeShutdown();
       // Cube 1.7.43 releases only the data sources an orchestrator has marked as seen, and nothing

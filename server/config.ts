@@ -20,12 +20,25 @@ export class ConfigError extends Error {
 
 type CubeMode = 'js' | 'native';
 
+/** What this process does (docs/deployment.md): `all` serves and refreshes (the demo, one instance);
+ * `api` serves and never builds a pre-aggregation; `refresh` builds and refreshes and serves health only. */
+export type Role = 'all' | 'api' | 'refresh';
+export const ROLES: readonly Role[] = ['all', 'api', 'refresh'];
+
 type DatabaseConfig =
   | { type: 'duckdb'; databasePath: string; demo: boolean }
   | { type: 'mysql'; host: string; port: number; database: string; user: string; password: string };
 
 export interface ServerConfig {
   port: number;
+  role: Role;
+  /** Seconds between readiness turning false on SIGTERM and the server closing its port: a load
+   * balancer's probe sees "not ready" and stops sending new requests before any is refused. */
+  shutdownDrainSeconds: number;
+  /** Longest a query may run on the database before the API answers with a retryable error. */
+  queryTimeoutSeconds: number;
+  /** One JSON line per HTTP request (server/request-log.ts); off in tests, which make thousands. */
+  requestLog: boolean;
   /** Undefined only in demo mode, where start-up generates and keeps one (server/db/demo.ts). */
   apiSecret: string | undefined;
   cubeMode: CubeMode;
@@ -97,6 +110,15 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Cube 1.7.43's MySQL driver refuses a pre-aggregation table whose `<schema>.<table>` passes 64
+ * characters; the longest pre-aggregation of the model, `counted_items_usage_by_day` (26 characters;
+ * billing_by_day has the shorter sql_alias `billing` for this reason) fitted with a 37-character
+ * schema (measured, BENCHMARKS.md "Billing checks"), the longest this accepts. Refused at start, not on
+ * every refresh pass. test/unit/config.test.ts checks the model's names against it.
+ */
+export const MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH = 37;
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -203,13 +225,29 @@ export function readConfig(env: Env = process.env): ServerConfig {
   if (!IDENTIFIER.test(preAggregationsSchema)) {
     throw new ConfigError('CUBEJS_PRE_AGGREGATIONS_SCHEMA', `must be a plain identifier, got "${preAggregationsSchema}"`);
   }
-  if (preAggregationsSchema.length > 56) {
-    throw new ConfigError('CUBEJS_PRE_AGGREGATIONS_SCHEMA', 'must be at most 56 characters (the change log lives in "<it>_changes")');
+  if (preAggregationsSchema.length > MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH) {
+    throw new ConfigError(
+      'CUBEJS_PRE_AGGREGATIONS_SCHEMA',
+      `must be at most ${MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH} characters, got ${preAggregationsSchema.length} ` +
+        `("${preAggregationsSchema}"): Cube refuses a MySQL pre-aggregation table whose "<schema>.<table>" passes 64 characters`,
+    );
+  }
+  const role = oneOf(env, 'SCU_ROLE', ROLES, 'all');
+  if (role !== 'all' && database.type === 'duckdb') {
+    throw new ConfigError(
+      'SCU_ROLE',
+      `must be "all" with a DuckDB database, got "${role}": a DuckDB file is opened by one process only, so ` +
+        'api instances and a refresh worker need CUBEJS_DB_TYPE=mysql',
+    );
   }
 
   return {
     // 0 asks the OS for a free port (tests).
     port: integer(env, 'PORT', 4000, 0, 65535),
+    role,
+    shutdownDrainSeconds: integer(env, 'SCU_SHUTDOWN_DRAIN_SECONDS', 5, 0, 120),
+    queryTimeoutSeconds: duration(env, 'SCU_QUERY_TIMEOUT', 30, 5, 3600),
+    requestLog: oneOf(env, 'SCU_REQUEST_LOG', ['on', 'off'] as const, 'on') === 'on',
     apiSecret,
     cubeMode: oneOf(env, 'SCU_CUBE_MODE', ['js', 'native'] as const, 'js'),
     database,

@@ -148,6 +148,10 @@ cube(`counted_items`, {
     // type and insurance status, and the checks' counts. A rollup of its own, so that the report's own
     // queries keep reading the smaller usage_by_day (Cube takes the first rollup that serves a query).
     billing_by_day: {
+      // Its tables are named counted_items_billing…: with counted_items_billing_by_day the longest name
+      // of the model, a pre-aggregations schema longer than 35 characters made every MySQL build fail
+      // (server/config.ts, MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH).
+      sql_alias: `billing`,
       type: `rollup`,
       external: false,
       measures: [

@@ -21,7 +21,7 @@
  *    replayed too: a changed month rebuilds its partitions of each).
  *
  * The database name must be short: Cube 1.7.43 refuses a MySQL pre-aggregation table whose
- * `<schema>.<name>` passes 64 characters, and billing_by_day's is the longest. Only 127.0.0.1. Prints
+ * `<schema>.<name>` passes 64 characters, usage_by_day's is the longest (server/config.ts). Only 127.0.0.1. Prints
  * markdown on stdout; --json writes every figure to a file.
  */
 import fs from 'node:fs';
@@ -37,6 +37,7 @@ import {
 } from '../../dashboard/src/lib/billing-checks.js';
 import { addDays, presetRange, todayInZone, type DateRange } from '../../dashboard/src/lib/clinic-calendar.js';
 import { BASE_MEASURES, MEASURES, groupedQuery } from '../../dashboard/src/lib/report-query.js';
+import { MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH } from '../../server/config.js';
 import { SlowLog, connect, rows } from './db.js';
 import { DEFAULT_VIEW, defaultRange, pageQueries } from './queries.js';
 import { BenchServer } from './server.js';
@@ -60,9 +61,9 @@ const database = values.db;
 if (!/^scu_bench_\w+$/.test(database)) throw new Error('--db must be a bench database (scu_bench_…)');
 const schema = `${database}_pre_aggregations`;
 // Cube 1.7.43 refuses a MySQL pre-aggregation whose `<schema>.<cube>_<name>` is longer than 64 characters
-// (its refresh scheduler then fails every pass and never finishes): billing_by_day's is the longest.
-if (`${schema}.counted_items_billing_by_day`.length > 64)
-  throw new Error(`--db: ${schema}.counted_items_billing_by_day is longer than the 64 characters Cube allows on MySQL`);
+// (its refresh scheduler then fails every pass and never finishes): server/config.ts refuses such a schema.
+if (schema.length > MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH)
+  throw new Error(`--db: ${schema} is longer than the ${MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH} characters a pre-aggregations schema may have`);
 const scratch = `${schema}_scratch`;
 const coldRuns = Number(values['cold-runs']);
 const buildRuns = Number(values['build-runs']);
@@ -72,7 +73,8 @@ const runs = Number(values.runs);
 
 /** A pre-aggregation table's name: `<cube alias>_<pre-aggregation>[YYYYMMDD]_<content>_<structure>_<refreshed, base 36>`. */
 const TABLE_NAME = /^([a-z_]+?)(\d{8})?_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$/;
-const ROLLUPS = ['counted_items_usage_by_day', 'counted_items_billing_by_day'];
+// billing_by_day's tables are named by its sql_alias, `billing`.
+const ROLLUPS = ['counted_items_usage_by_day', 'counted_items_billing'];
 const MONTH_ALSO = ['counted_items_visit_items', 'ins_apps_maturity_by_day'];
 
 interface Statement {

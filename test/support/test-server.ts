@@ -26,6 +26,8 @@ export async function startTestServer(target: TestTarget, extraEnv: Record<strin
     CUBEJS_API_SECRET: TEST_API_SECRET,
     // Short refresh-key interval: freshness tests wait for it (production default: server/config.ts).
     SCU_REFRESH_KEY_EVERY_SECONDS: '2',
+    // A JSON line per request would bury the test output (server/request-log.ts is tested on its own).
+    SCU_REQUEST_LOG: 'off',
     ...extraEnv,
   };
   if (target.type === 'mysql') {

@@ -42,6 +42,18 @@ describe('readConfig', () => {
     expect(config.port).toBe(8080);
   });
 
+  it('runs as one process that serves and refreshes unless SCU_ROLE says otherwise (MySQL only)', () => {
+    const defaults = readConfig({});
+    expect(defaults).toMatchObject({ role: 'all', shutdownDrainSeconds: 5, queryTimeoutSeconds: 30, requestLog: true });
+    for (const role of ['all', 'api', 'refresh'] as const) expect(readConfig({ ...MYSQL, SCU_ROLE: role }).role).toBe(role);
+    expect(readConfig({ ...MYSQL, SCU_QUERY_TIMEOUT: '2m', SCU_SHUTDOWN_DRAIN_SECONDS: '0', SCU_REQUEST_LOG: 'off' })).toMatchObject({
+      queryTimeoutSeconds: 120,
+      shutdownDrainSeconds: 0,
+      requestLog: false,
+    });
+    expect(readConfig({ ...MYSQL, CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'p'.repeat(37) }).preAggregationsSchema).toHaveLength(37);
+  });
+
   it('keeps the change log beside the pre-aggregations, reconciles daily, runs 6 MySQL queries at once', () => {
     const config = readConfig({ ...MYSQL, CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'rollups' });
     expect(config.changeLogSchema).toBe('rollups_changes');
@@ -67,7 +79,14 @@ describe('readConfig', () => {
     [{ SCU_CUBE_MODE: 'rust' }, 'SCU_CUBE_MODE', /one of js, native/],
     [{ CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'x; DROP TABLE y' }, 'CUBEJS_PRE_AGGREGATIONS_SCHEMA', /plain identifier/],
     [{ SCU_DEMO_SCALE: '0' }, 'SCU_DEMO_SCALE', /between 1 and/],
-    [{ CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'p'.repeat(57) }, 'CUBEJS_PRE_AGGREGATIONS_SCHEMA', /at most 56/],
+    [{ CUBEJS_PRE_AGGREGATIONS_SCHEMA: 'p'.repeat(38) }, 'CUBEJS_PRE_AGGREGATIONS_SCHEMA', /at most 37 characters, got 38/],
+    [{ SCU_ROLE: 'worker' }, 'SCU_ROLE', /one of all, api, refresh/],
+    [{ SCU_ROLE: 'api' }, 'SCU_ROLE', /"all" with a DuckDB database.*CUBEJS_DB_TYPE=mysql/],
+    [{ SCU_ROLE: 'refresh', CUBEJS_DB_DUCKDB_DATABASE_PATH: '/tmp/x.duckdb', CUBEJS_API_SECRET: SECRET }, 'SCU_ROLE', /one process only/],
+    [{ SCU_SHUTDOWN_DRAIN_SECONDS: '600' }, 'SCU_SHUTDOWN_DRAIN_SECONDS', /between 0 and 120/],
+    [{ SCU_QUERY_TIMEOUT: '2s' }, 'SCU_QUERY_TIMEOUT', /between 5 and 3600 seconds/],
+    [{ SCU_QUERY_TIMEOUT: 'soon' }, 'SCU_QUERY_TIMEOUT', /duration/],
+    [{ SCU_REQUEST_LOG: 'yes' }, 'SCU_REQUEST_LOG', /one of on, off/],
     [{ SCU_RECONCILE_EVERY_SECONDS: 'hourly' }, 'SCU_RECONCILE_EVERY_SECONDS', /whole number/],
     [{ CUBEJS_CONCURRENCY: '0' }, 'CUBEJS_CONCURRENCY', /between 1 and 64/],
   ])('names the bad variable: %o', (env, variable, message) => {

@@ -19,6 +19,7 @@ import {
   type ReferenceQuery,
   type ReferenceTarget,
 } from '../../support/reference-sql.js';
+import { MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH } from '../../../server/config.js';
 import { MYSQL } from '../../support/test-server.js';
 import { canonical, modelTargets, queryApi } from './model-client.js';
 
@@ -28,7 +29,8 @@ const MEASURES: Measure[] = ['insurance_paid', 'total_billed', 'units_billed'];
 /** Served from the visit-items partitions (distinct counts), not from the usage rollup. */
 const VISIT_MEASURES: Measure[] = ['insurance_paid', 'visits_used', 'insurance_paid_per_visit'];
 const PRE_AGGREGATIONS = [
-  'counted_items_billing_by_day',
+  // billing_by_day's sql_alias (model/cubes/counted_items.js).
+  'counted_items_billing',
   'counted_items_usage_by_day',
   'counted_items_visit_items',
   'ins_apps_maturity_by_day',
@@ -167,5 +169,14 @@ describe('MariaDB: a new payment for a year-old visit', () => {
         interval: 250,
       })
       .toEqual(PRE_AGGREGATIONS.map((prefix) => `${prefix}${monthSuffix}`));
+  });
+
+  it('names every pre-aggregation so that the longest schema the server accepts still fits in 64 characters', async () => {
+    // `<name>[YYYYMMDD]_<content version>_<structure version>_<built at>`; Cube checks `<schema>.<name>`.
+    const names = new Set(
+      (await partitionTables()).map((t) => /^([a-z_]+?)(\d{8})?_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$/.exec(t.name)?.[1] ?? t.name),
+    );
+    expect([...names].sort()).toEqual(['clinics_labels', ...PRE_AGGREGATIONS].sort());
+    for (const name of names) expect(MAX_PRE_AGGREGATIONS_SCHEMA_LENGTH + 1 + name.length, name).toBeLessThanOrEqual(64);
   });
 });
