@@ -154,8 +154,11 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
  * Cube's external-refresh switch, by role. `api`: Cube's `externalRefresh` — a query never builds a
  * partition, it reads the newest version the worker built (a query whose partitions were never built is
  * refused, server/cube/db-errors.ts), and the list of built tables is re-read every refresh interval
- * instead of every hour (Cube's default), so a rebuilt partition is served within one interval; the
- * worker keeps a replaced table for minutes (cube/patches/superseded-table-grace.ts). `all` and
+ * instead of every hour (Cube's default), so a rebuilt partition is served within one interval. A table
+ * the worker replaces stays for minutes: each refresh pass marks the tables it finds current as used,
+ * and Cube drops a replaced table only once that mark expires (its CUBEJS_DB_QUERY_TIMEOUT, 10 minutes;
+ * at least half of it after the replacement) — far longer than an instance's stale list lives
+ * (test/integration/refresh/superseded-table-grace.test.ts). `all` and
  * `refresh`: a query may build a missing partition itself, whatever NODE_ENV says (in production Cube
  * would otherwise treat an instance without its own timer as external-refresh).
  */

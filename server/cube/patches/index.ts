@@ -2,9 +2,8 @@
  * Cube 1.7.43 patched, each explained in its file: DuckDB returns decimals with their scale
  * (duckdb-exact-decimals.ts) and closes only when no query runs (duckdb-quiet-release.ts); a
  * partition built for a query holds the whole partition (partition-range-fix.ts), and a
- * partitioned original_sql its own month (original-sql-partition-fix.ts), and a replaced table outlives
- * its replacement long enough for other processes to stop reading it (superseded-table-grace.ts); Cube's
- * MySQL driver stops passing mysql2 two options of its own (mysql-driver-options.ts). Each patches Cube's classes
+ * partitioned original_sql its own month (original-sql-partition-fix.ts), and Cube's MySQL driver
+ * stops passing mysql2 two options of its own (mysql-driver-options.ts). Each patches Cube's classes
  * for the whole process, once (server/cube/patch-once.ts); the versions are checked by ../version.ts.
  */
 import { installDuckDbExactDecimals } from './duckdb-exact-decimals.js';
@@ -12,14 +11,12 @@ import { installDuckDbQuietRelease } from './duckdb-quiet-release.js';
 import { installMysqlDriverOptions } from './mysql-driver-options.js';
 import { installOriginalSqlPartitionFix } from './original-sql-partition-fix.js';
 import { installPartitionRangeFix } from './partition-range-fix.js';
-import { installSupersededTableGrace } from './superseded-table-grace.js';
 
-/** Installs the six patches. Idempotent. */
+/** Installs the five patches. Idempotent. */
 export function installCubePatches(): void {
   installDuckDbExactDecimals();
   installDuckDbQuietRelease();
   installPartitionRangeFix();
   installOriginalSqlPartitionFix();
-  installSupersededTableGrace();
   installMysqlDriverOptions();
 }
