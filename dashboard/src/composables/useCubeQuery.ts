@@ -1,5 +1,6 @@
 import type { Query, ResultSet } from '@cubejs-client/core';
 import { computed, ref, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref, type ShallowRef } from 'vue';
+import { retryDelaySeconds } from '../lib/request-error.js';
 import { useCubeClient } from './useCubeApi.js';
 
 export interface CubeQueryState {
@@ -9,7 +10,9 @@ export interface CubeQueryState {
   resultQuery: ShallowRef<Query | null>;
   isLoading: Ref<boolean>;
   error: ShallowRef<Error | null>;
-  /** Runs the current query again (the "Retry" of an error state). */
+  /** Runs the current query again (the "Retry" of an error state). A retryable error (the database
+   * unreachable, a server restarting: lib/request-error.ts) is retried by itself after its delay, which
+   * the error carries as `retryInSeconds` for ReportStatus's countdown, until an answer comes. */
   refetch(): void;
 }
 
@@ -25,6 +28,9 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
   const isLoading = ref(false);
   const error = shallowRef<Error | null>(null);
   const attempt = ref(0);
+  /** Retries in a row of the current query (the backoff's step); 0 after an answer or a new query. */
+  let retries = 0;
+  let lastKey: string | null = null;
   // Compared as JSON: a getter that builds an equal query must not trigger a new request.
   const key = computed(() => {
     const q = toValue(query);
@@ -41,11 +47,15 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
         isLoading.value = false;
         return;
       }
+      if (currentKey !== lastKey) retries = 0;
+      lastKey = currentKey;
       const controller = new AbortController();
       let current = true;
+      let retryTimer: ReturnType<typeof setTimeout> | undefined;
       onCleanup(() => {
         current = false;
         controller.abort();
+        clearTimeout(retryTimer);
       });
       isLoading.value = true;
       error.value = null;
@@ -56,10 +66,19 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
           resultQuery.value = sent;
           resultSet.value = result;
           isLoading.value = false;
+          retries = 0;
         },
         (e: unknown) => {
           if (!current) return;
-          error.value = e instanceof Error ? e : new Error(String(e));
+          const failure: Error & { retryInSeconds?: number } = e instanceof Error ? e : new Error(String(e));
+          const delay = retryDelaySeconds(failure, retries);
+          if (delay !== undefined) {
+            failure.retryInSeconds = delay;
+            retries += 1;
+            // Cleared by onCleanup when the query changes, "Retry now" is clicked or the owner unmounts.
+            retryTimer = setTimeout(() => attempt.value++, delay * 1000);
+          }
+          error.value = failure;
           isLoading.value = false;
         },
       );

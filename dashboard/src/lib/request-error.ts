@@ -10,8 +10,34 @@ export function problemKind(error: unknown): ProblemKind {
   return 'server';
 }
 
+interface ApiProblem {
+  status?: number;
+  response?: { error?: unknown; retryable?: unknown; retryAfterSeconds?: unknown; requestId?: unknown };
+  /** Set by useCubeQuery when it has scheduled the next attempt itself. */
+  retryInSeconds?: number;
+}
+
+/**
+ * Seconds to wait before asking again without anyone clicking, or undefined when a person must act (a
+ * query mistake, a token). Retryable: the server's own 503 answer (`retryable`, `retryAfterSeconds`:
+ * database unreachable, a query over its time limit, pre-aggregations not built yet), a proxy's 502/504,
+ * and a server that could not be reached at all; else a backoff of 2, 4, 8 … 30 s by `attempt`.
+ */
+export function retryDelaySeconds(error: unknown, attempt: number): number | undefined {
+  const e = error as ApiProblem | null;
+  const retryable = e?.response?.retryable === true || e?.status === 502 || e?.status === 504 || problemKind(error) === 'network';
+  if (!retryable) return undefined;
+  const given = Number(e?.response?.retryAfterSeconds);
+  return Math.min(30, given > 0 ? given : 2 ** (attempt + 1));
+}
+
 /** A short explanation that is safe to show (no stack traces, no SQL). */
 export function problemMessage(error: unknown): string {
+  const answer = (error as ApiProblem | null)?.response;
+  if (answer?.retryable === true && typeof answer.error === 'string') {
+    // The server's own sentence; the request id lets support find its log line.
+    return `${answer.error}${typeof answer.requestId === 'string' ? ` (reference ${answer.requestId.slice(0, 8)})` : ''}`;
+  }
   switch (problemKind(error)) {
     case 'expired':
       return 'Your access link has expired.';
