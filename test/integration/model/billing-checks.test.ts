@@ -48,7 +48,8 @@ import { load, rowsOf, type Reply } from '../security/client.js';
 import { tokenFor, usedPreAggregationsOf } from './model-client.js';
 
 const V = 'service_code_usage';
-const BILLING_ROLLUP = /counted_items_billing_by_day$/;
+// billing_by_day's sql_alias (model/cubes/counted_items.js) names its tables.
+const BILLING_ROLLUP = /counted_items_billing$/;
 const USAGE_ROLLUP = /counted_items_usage_by_day$/;
 
 /** The exact text of each figure: counts whole, money with two places, rates with four. */
