@@ -13,6 +13,7 @@ import { JsCubejsServerCore, selectJsPlanner } from './cube/js-mode.js';
 import { nextOrchestratorId } from './cube/orchestrator-id.js';
 import { ModelRepository } from './cube/model-repository.js';
 import { installCubePatches } from './cube/patches/index.js';
+import { installRetryableErrors } from './cube/db-errors.js';
 import { silenceExpectedCubeWarnings } from './cube/startup-warnings.js';
 import {
   apiGatewayOf,
@@ -237,6 +238,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     serveEmbedFrames(app, config.embedDir, config.security.allowedOrigins);
     await core.initApp(app);
     installQueryGuard(apiGatewayOf(core));
+    installRetryableErrors(apiGatewayOf(core), { queryTimeoutSeconds: config.queryTimeoutSeconds });
   } else {
     // A refresh worker serves health and info only.
     app.use((_req, res) => {
