@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   const secret = config.apiSecret ?? demoSecret(config.dataDir);
   const app = await createApp(config, secret);
-  onShutdownSignals(app, config.shutdownDrainSeconds);
+  const shutdown = onShutdownSignals(app, config.shutdownDrainSeconds);
   const { info } = app;
   const what =
     config.role === 'refresh' ? 'refresh worker (health only)' : config.role === 'api' ? 'API instance (builds nothing)' : 'listening';
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   if (config.role !== 'api') {
     const started = Date.now();
     await app.refreshRollups();
+    // A signal during the first pass stops the loop, and refreshRollups then returns whether or not every
+    // partition was built: say nothing rather than "up to date" (the next worker builds what is missing).
+    if (shutdown.closing()) return;
     log(`Pre-aggregations up to date in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   } else {
     await app.refreshRollups();
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
  * the process exits 0. Whatever still runs at the deadline (a long build) is abandoned, also with 0:
  * abandoning is a designed outcome (app.ts close), not a failure. A second signal exits at once.
  */
-function onShutdownSignals(app: RunningApp, drainSeconds: number): void {
+function onShutdownSignals(app: RunningApp, drainSeconds: number): { closing(): boolean } {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) {
@@ -77,6 +80,7 @@ function onShutdownSignals(app: RunningApp, drainSeconds: number): void {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  return { closing: () => closing };
 }
 
 main().catch((e: unknown) => {
