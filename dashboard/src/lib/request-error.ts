@@ -2,11 +2,14 @@
 type ProblemKind = 'expired' | 'forbidden' | 'network' | 'server';
 
 export function problemKind(error: unknown): ProblemKind {
-  const e = error as { status?: number; message?: string; response?: { error?: unknown } } | null;
+  const e = error as { status?: number; message?: string; response?: { error?: unknown; retryable?: unknown } } | null;
   const status = e?.status;
   const message = `${e?.message ?? ''} ${typeof e?.response?.error === 'string' ? e.response.error : ''}`;
   if (status === 403 || status === 401) return /expired/i.test(message) ? 'expired' : 'forbidden';
-  if (status === undefined || /fetch|network/i.test(message)) return 'network';
+  // Not a mistake in the query: the server (its database, a proxy before it) cannot answer for now.
+  if (status === undefined || status === 502 || status === 504 || e?.response?.retryable === true || /fetch|network/i.test(message)) {
+    return 'network';
+  }
   return 'server';
 }
 
@@ -24,10 +27,8 @@ interface ApiProblem {
  * and a server that could not be reached at all; else a backoff of 2, 4, 8 … 30 s by `attempt`.
  */
 export function retryDelaySeconds(error: unknown, attempt: number): number | undefined {
-  const e = error as ApiProblem | null;
-  const retryable = e?.response?.retryable === true || e?.status === 502 || e?.status === 504 || problemKind(error) === 'network';
-  if (!retryable) return undefined;
-  const given = Number(e?.response?.retryAfterSeconds);
+  if (problemKind(error) !== 'network') return undefined;
+  const given = Number((error as ApiProblem | null)?.response?.retryAfterSeconds);
   return Math.min(30, given > 0 ? given : 2 ** (attempt + 1));
 }
 
