@@ -97,13 +97,12 @@ export async function startTcpProxy(options: { target: { host: string; port: num
       });
     });
 
-  const closeListener = () =>
-    new Promise<void>((resolve) => {
-      const s = server;
-      server = undefined;
-      if (!s) return resolve();
-      s.close(() => resolve());
-    });
+  /** Stops accepting at once (close's callback would wait for every open connection to end). */
+  const closeListener = async () => {
+    const s = server;
+    server = undefined;
+    s?.close();
+  };
 
   await listen();
 
