@@ -47,6 +47,8 @@ async function dropDatabases(): Promise<void> {
   const admin = await mysql.createConnection(MYSQL);
   await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
   await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);
+  // The change tracker's log (server/refresh/change-tracker.ts).
+  await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}_changes`);
   await admin.end();
 }
 
