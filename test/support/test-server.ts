@@ -43,6 +43,7 @@ export async function startTestServer(target: TestTarget, extraEnv: Record<strin
   } else {
     Object.assign(env, { CUBEJS_DB_TYPE: 'duckdb', CUBEJS_DB_DUCKDB_DATABASE_PATH: target.path });
   }
-  const config = readConfig(env);
+  // The caller's variables win (e.g. CUBEJS_DB_PORT of a TCP proxy in front of MariaDB).
+  const config = readConfig({ ...env, ...extraEnv });
   return createApp(config, TEST_API_SECRET);
 }
