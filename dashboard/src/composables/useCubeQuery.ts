@@ -31,6 +31,8 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
   /** Retries in a row of the current query (the backoff's step); 0 after an answer or a new query. */
   let retries = 0;
   let lastKey: string | null = null;
+  /** The run about to start is a retry by itself: its error stays on screen until the answer. */
+  let retrying = false;
   // Compared as JSON: a getter that builds an equal query must not trigger a new request.
   const key = computed(() => {
     const q = toValue(query);
@@ -47,7 +49,10 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
         isLoading.value = false;
         return;
       }
-      if (currentKey !== lastKey) retries = 0;
+      if (currentKey !== lastKey) {
+        retries = 0;
+        retrying = false;
+      }
       lastKey = currentKey;
       const controller = new AbortController();
       let current = true;
@@ -58,13 +63,16 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
         clearTimeout(retryTimer);
       });
       isLoading.value = true;
-      error.value = null;
+      // A retry by itself keeps showing the error ("Retrying…") rather than the table it cannot fill.
+      if (!retrying) error.value = null;
+      retrying = false;
       const sent = JSON.parse(currentKey) as Query;
       client.load(sent, { signal: controller.signal }).then(
         (result) => {
           if (!current) return;
           resultQuery.value = sent;
           resultSet.value = result;
+          error.value = null;
           isLoading.value = false;
           retries = 0;
         },
@@ -76,7 +84,10 @@ export function useCubeQuery(query: MaybeRefOrGetter<Query | null>): CubeQuerySt
             failure.retryInSeconds = delay;
             retries += 1;
             // Cleared by onCleanup when the query changes, "Retry now" is clicked or the owner unmounts.
-            retryTimer = setTimeout(() => attempt.value++, delay * 1000);
+            retryTimer = setTimeout(() => {
+              retrying = true;
+              attempt.value++;
+            }, delay * 1000);
           }
           error.value = failure;
           isLoading.value = false;

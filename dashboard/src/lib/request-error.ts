@@ -32,12 +32,20 @@ export function retryDelaySeconds(error: unknown, attempt: number): number | und
   return Math.min(30, given > 0 ? given : 2 ** (attempt + 1));
 }
 
-/** A short explanation that is safe to show (no stack traces, no SQL). */
-export function problemMessage(error: unknown): string {
+/** The start of the answer's request id (the server's log line has it), or null. */
+export function problemReference(error: unknown): string | null {
+  const id = (error as ApiProblem | null)?.response?.requestId;
+  return typeof id === 'string' ? id.slice(0, 8) : null;
+}
+
+/** A short explanation that is safe to show (no stack traces, no SQL); `reference`: with the request's
+ * reference after the server's sentence (ReportStatus shows it apart, smaller). */
+export function problemMessage(error: unknown, reference = true): string {
   const answer = (error as ApiProblem | null)?.response;
   if (answer?.retryable === true && typeof answer.error === 'string') {
     // The server's own sentence; the request id lets support find its log line.
-    return `${answer.error}${typeof answer.requestId === 'string' ? ` (reference ${answer.requestId.slice(0, 8)})` : ''}`;
+    const id = reference && problemReference(error);
+    return id ? `${answer.error} (reference ${id}…)` : answer.error;
   }
   switch (problemKind(error)) {
     case 'expired':

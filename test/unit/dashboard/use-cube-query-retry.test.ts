@@ -9,7 +9,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineComponent, h, ref } from 'vue';
+import { defineComponent, h, ref, watch } from 'vue';
 import ReportStatus from '../../../dashboard/src/components/ReportStatus.vue';
 import { createCubeClient, provideCubeClient } from '../../../dashboard/src/composables/useCubeApi.js';
 import { useCubeQuery } from '../../../dashboard/src/composables/useCubeQuery.js';
@@ -83,11 +83,19 @@ describe('a retryable answer', () => {
     const { url, requests } = await api(2);
     const { wrapper, state } = page(url);
     await until(() => state().error.value !== null);
-    expect(wrapper.text()).toContain('The database is not answering; this is retried by itself. (reference abcdef01)');
-    expect(wrapper.text()).toMatch(/Retrying in 1 s…/);
+    // Whether an error is on screen, at every change: a retry by itself keeps it until the answer.
+    const errorShown: boolean[] = [];
+    watch(
+      () => state().error.value,
+      (e) => errorShown.push(e !== null),
+      { flush: 'sync' },
+    );
+    expect(wrapper.text()).toContain('The database is not answering; this is retried by itself.');
+    expect(wrapper.text()).toMatch(/Retrying in 1 s… · reference abcdef01…/);
     expect(wrapper.find('button').text()).toBe('Retry now');
     await until(() => state().resultSet.value !== null);
     expect(requests()).toBe(3);
+    expect(errorShown).toEqual([true, false]); // the second failure's error, then the answer
     expect(state().resultSet.value!.rawData()).toEqual(DATA);
     expect(wrapper.text()).toBe('ok');
   });
@@ -117,5 +125,9 @@ describe('a retryable answer', () => {
     expect(retryDelaySeconds({ status: 503, response: { retryable: true, retryAfterSeconds: 5 } }, 3)).toBe(5);
     expect([0, 1, 2, 3, 4, 5].map((n) => retryDelaySeconds(new TypeError('fetch failed'), n))).toEqual([2, 4, 8, 16, 30, 30]);
     expect(problemMessage({ status: 400, message: 'x', response: { error: 'x' } })).toBe('The report server answered with an error: x');
+    // Where there is no ReportStatus (a chart's overlay, a widget), the reference follows the sentence.
+    const contract = { status: 503, response: { error: 'Down; retried.', retryable: true, requestId: 'abcdef0123' } };
+    expect(problemMessage(contract)).toBe('Down; retried. (reference abcdef01…)');
+    expect(problemMessage(contract, false)).toBe('Down; retried.');
   });
 });
