@@ -12,11 +12,10 @@
 import mysql from 'mysql2/promise';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type RunningApp } from '../../server/app.js';
-import { readConfig } from '../../server/config.js';
+import type { RunningApp } from '../../server/app.js';
 import { seedMysql } from '../../server/db/seed/index.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { MYSQL, TEST_API_SECRET } from '../support/test-server.js';
+import { MYSQL, startTestServer } from '../support/test-server.js';
 import { expectedReport, type Group } from './expected-sql.js';
 import { closePage, describePage, newPage, ownerToken, readTable, screenFigures, useSharedBrowser } from './report-page.js';
 
@@ -41,6 +40,7 @@ async function dropDatabases(): Promise<void> {
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
     await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${SCHEMA}_changes`);
   } finally {
     await admin.end();
   }
@@ -50,24 +50,11 @@ beforeAll(async () => {
   await dropDatabases();
   await seedMysql({ ...MYSQL, database: DATABASE }, { ...SEED });
   proxy = await startTcpProxy({ target: { host: MYSQL.host, port: MYSQL.port } });
-  // As startTestServer does, but with the proxy's port for the database (startTestServer sets
-  // CUBEJS_DB_PORT after its extraEnv, so it cannot be passed through it).
-  const config = readConfig({
-    ...process.env,
-    PORT: '0',
-    CUBEJS_API_SECRET: TEST_API_SECRET,
-    SCU_REFRESH_KEY_EVERY_SECONDS: '2',
-    SCU_REQUEST_LOG: 'off',
-    SCU_QUERY_TIMEOUT: `${QUERY_TIMEOUT_SECONDS}s`,
-    CUBEJS_DB_TYPE: 'mysql',
-    CUBEJS_DB_HOST: MYSQL.host,
-    CUBEJS_DB_PORT: String(proxy.port),
-    CUBEJS_DB_USER: MYSQL.user,
-    CUBEJS_DB_PASS: MYSQL.password,
-    CUBEJS_DB_NAME: DATABASE,
-    CUBEJS_PRE_AGGREGATIONS_SCHEMA: SCHEMA,
-  });
-  app = await createApp(config, TEST_API_SECRET);
+  // The server reaches its database through the proxy; a short query time limit.
+  app = await startTestServer(
+    { type: 'mysql', database: DATABASE, preAggregationsSchema: SCHEMA },
+    { CUBEJS_DB_PORT: String(proxy.port), SCU_QUERY_TIMEOUT: `${QUERY_TIMEOUT_SECONDS}s` },
+  );
   await app.refreshRollups();
 });
 
