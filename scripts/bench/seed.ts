@@ -43,7 +43,11 @@ function seederRunning(database: string): boolean {
   }
 }
 
-export async function ensureBenchDatabase(db: mysql.Connection, args: BenchArgs, log: (line: string) => void): Promise<SeedResult> {
+export async function ensureBenchDatabase(
+  db: mysql.Connection,
+  args: Pick<BenchArgs, 'scale' | 'database' | 'seedMode'>,
+  log: (line: string) => void,
+): Promise<SeedResult> {
   const expected = estimateHostRows({ scale: args.scale, seed: 1 });
   const clinics = defaultClinicCount(args.scale);
   if (seederRunning(args.database)) throw new Error(`a seeder is writing ${args.database} right now; wait for it to finish`);

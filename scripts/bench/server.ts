@@ -45,6 +45,62 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * POST /cubejs-api/v1/load on the server at `baseUrl` (a BenchServer, or one already running: the soak's
+ * --url); "Continue wait" is asked again at once (Cube itself waits up to its long-poll interval before
+ * saying it), until the data comes or REQUEST_TIMEOUT_MS has passed.
+ */
+export async function loadQuery(
+  baseUrl: string,
+  token: string,
+  query: Query,
+  options: { noCache?: boolean; timeoutMs?: number } = {},
+): Promise<LoadResult> {
+  const start = performance.now();
+  const deadline = start + (options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+  // Uncached: the request's own `cache: "no-cache"` (Cube 1.7.43 has no `renewQuery`; a `cache` inside
+  // the query is not honoured on this server, the request-level one is: bench.ts checks it in the slow log).
+  // `queryType: 'multi'` as @cubejs-client/core sends it: a compareDateRange query needs it.
+  const body = JSON.stringify(options.noCache ? { query, queryType: 'multi', cache: 'no-cache' } : { query, queryType: 'multi' });
+  let retries = 0;
+  for (;;) {
+    let status = 0;
+    let json: Record<string, unknown>;
+    try {
+      const response = await fetch(`${baseUrl}/cubejs-api/v1/load`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: token },
+        body,
+        signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))),
+      });
+      status = response.status;
+      json = (await response.json()) as Record<string, unknown>;
+    } catch (error) {
+      return { ok: false, status, ms: since(start), retries, data: [], error: (error as Error).message };
+    }
+    if (status === 200 && json.error === 'Continue wait') {
+      retries++;
+      if (performance.now() > deadline)
+        return { ok: false, status, ms: since(start), retries, data: [], error: 'Continue wait past the deadline' };
+      continue;
+    }
+    if (status !== 200 || json.error)
+      return { ok: false, status, ms: since(start), retries, data: [], error: String(json.error ?? `HTTP ${status}`) };
+    // A compareDateRange query answers one result per range: its rows are all of theirs.
+    const results = (json.results as Record<string, unknown>[] | undefined) ?? [json];
+    const result = results[0]!;
+    return {
+      ok: true,
+      status,
+      ms: since(start),
+      retries,
+      data: results.flatMap((r) => (r.data as Record<string, unknown>[]) ?? []),
+      lastRefreshTime: result.lastRefreshTime as string | undefined,
+      usedPreAggregations: result.usedPreAggregations as LoadResult['usedPreAggregations'],
+    };
+  }
+}
+
 export class BenchServer {
   readonly log: LogLine[] = [];
   readonly rss: { atMs: number; mb: number }[] = [];
@@ -141,54 +197,9 @@ export class BenchServer {
     return mintToken(BENCH_SECRET, claims, 4 * 3600);
   }
 
-  /**
-   * POST /cubejs-api/v1/load; "Continue wait" is asked again at once (Cube itself waits up to its
-   * long-poll interval before saying it), until the data comes or REQUEST_TIMEOUT_MS has passed.
-   */
-  async load(token: string, query: Query, options: { noCache?: boolean; timeoutMs?: number } = {}): Promise<LoadResult> {
-    const start = performance.now();
-    const deadline = start + (options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    // Uncached: the request's own `cache: "no-cache"` (Cube 1.7.43 has no `renewQuery`; a `cache` inside
-    // the query is not honoured on this server, the request-level one is: bench.ts checks it in the slow log).
-    // `queryType: 'multi'` as @cubejs-client/core sends it: a compareDateRange query needs it.
-    const body = JSON.stringify(options.noCache ? { query, queryType: 'multi', cache: 'no-cache' } : { query, queryType: 'multi' });
-    let retries = 0;
-    for (;;) {
-      let status = 0;
-      let json: Record<string, unknown>;
-      try {
-        const response = await fetch(`${this.baseUrl}/cubejs-api/v1/load`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: token },
-          body,
-          signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))),
-        });
-        status = response.status;
-        json = (await response.json()) as Record<string, unknown>;
-      } catch (error) {
-        return { ok: false, status, ms: since(start), retries, data: [], error: (error as Error).message };
-      }
-      if (status === 200 && json.error === 'Continue wait') {
-        retries++;
-        if (performance.now() > deadline)
-          return { ok: false, status, ms: since(start), retries, data: [], error: 'Continue wait past the deadline' };
-        continue;
-      }
-      if (status !== 200 || json.error)
-        return { ok: false, status, ms: since(start), retries, data: [], error: String(json.error ?? `HTTP ${status}`) };
-      // A compareDateRange query answers one result per range: its rows are all of theirs.
-      const results = (json.results as Record<string, unknown>[] | undefined) ?? [json];
-      const result = results[0]!;
-      return {
-        ok: true,
-        status,
-        ms: since(start),
-        retries,
-        data: results.flatMap((r) => (r.data as Record<string, unknown>[]) ?? []),
-        lastRefreshTime: result.lastRefreshTime as string | undefined,
-        usedPreAggregations: result.usedPreAggregations as LoadResult['usedPreAggregations'],
-      };
-    }
+  /** POST /cubejs-api/v1/load on this server (loadQuery). */
+  load(token: string, query: Query, options: { noCache?: boolean; timeoutMs?: number } = {}): Promise<LoadResult> {
+    return loadQuery(this.baseUrl, token, query, options);
   }
 
   /** The SQL Cube generates for a query (GET /cubejs-api/v1/sql), with its parameters. */

@@ -1,0 +1,101 @@
+/**
+ * The server's memory through the soak: samples of its resident memory (VmRSS, from /proc) and, where it
+ * can be read, its V8 heap; the growth from the first minute's median to the last minute's, and a verdict.
+ *
+ * Flat means the RSS grew by at most FLAT_MB or FLAT_SHARE of the first minute's median, whichever is
+ * larger. Why those: a Node process's RSS moves in steps that have nothing to do with a leak — V8 grows
+ * and shrinks its old space in chunks of several MB, the young generation alone is up to 32 MB, and
+ * glibc keeps freed memory in its arenas — so the median of one minute differs from the next by 10–20 MB
+ * on a steady server; 30 MB is above that noise for the 300–700 MB this server runs at (BENCHMARKS.md),
+ * and 10 % keeps the bar proportionate for a larger process. A leak of a few kB per request (every
+ * result kept, a listener per request) passes 30 MB within minutes at these rates; a slower one needs a
+ * longer run to show, which is what --minutes 60 is for. The slope over the run after its first minute
+ * is reported beside the verdict for that reason.
+ */
+import { summarize } from '../bench/stats.js';
+
+export const FLAT_MB = 30;
+export const FLAT_SHARE = 0.1;
+
+export interface MemorySample {
+  /** ms since the soak started. */
+  atMs: number;
+  rssMb: number;
+  /** V8 heap used, when the sampler can read it. */
+  heapMb?: number;
+  /** Entries in Cube's in-memory cache driver, and those holding a query result (memory-probe.mjs). */
+  cubeCache?: { entries: number; results: number };
+}
+
+export interface Growth {
+  firstMedianMb: number;
+  lastMedianMb: number;
+  growthMb: number;
+  growthShare: number;
+  peakMb: number;
+  /** Least-squares slope over the samples after the first window, MB per minute. */
+  slopeMbPerMinute: number;
+}
+
+export interface MemoryFigures {
+  samples: number;
+  /** Length of the first and of the last window, ms (a minute, or a third of a shorter run). */
+  windowMs: number;
+  rss: Growth;
+  heap: Growth | null;
+  /** Cube's in-memory cache at the first and the last sample that has it. */
+  cubeCache: { first: { entries: number; results: number }; last: { entries: number; results: number } } | null;
+  thresholdMb: number;
+  flat: boolean;
+}
+
+function growth(points: { atMs: number; mb: number }[], windowMs: number, endMs: number): Growth {
+  const first = points.filter((p) => p.atMs <= windowMs).map((p) => p.mb);
+  const last = points.filter((p) => p.atMs >= endMs - windowMs).map((p) => p.mb);
+  const firstMedianMb = summarize(first).median;
+  const lastMedianMb = summarize(last).median;
+  const after = points.filter((p) => p.atMs > windowMs);
+  let slope = Number.NaN;
+  if (after.length >= 2) {
+    const mx = after.reduce((s, p) => s + p.atMs, 0) / after.length;
+    const my = after.reduce((s, p) => s + p.mb, 0) / after.length;
+    const sxy = after.reduce((s, p) => s + (p.atMs - mx) * (p.mb - my), 0);
+    const sxx = after.reduce((s, p) => s + (p.atMs - mx) ** 2, 0);
+    slope = sxx > 0 ? (sxy / sxx) * 60_000 : Number.NaN;
+  }
+  return {
+    firstMedianMb,
+    lastMedianMb,
+    growthMb: lastMedianMb - firstMedianMb,
+    growthShare: (lastMedianMb - firstMedianMb) / firstMedianMb,
+    peakMb: Math.max(...points.map((p) => p.mb)),
+    slopeMbPerMinute: slope,
+  };
+}
+
+/** Null when nothing was sampled (a server elsewhere, without --pid). */
+export function analyzeMemory(samples: readonly MemorySample[], durationMs: number): MemoryFigures | null {
+  const rss = samples.filter((s) => Number.isFinite(s.rssMb));
+  if (rss.length < 2) return null;
+  const endMs = Math.max(durationMs, rss[rss.length - 1]!.atMs);
+  const windowMs = Math.min(60_000, endMs / 3);
+  const rssGrowth = growth(
+    rss.map((s) => ({ atMs: s.atMs, mb: s.rssMb })),
+    windowMs,
+    endMs,
+  );
+  const heapPoints = samples
+    .filter((s) => s.heapMb !== undefined && Number.isFinite(s.heapMb))
+    .map((s) => ({ atMs: s.atMs, mb: s.heapMb! }));
+  const thresholdMb = Math.max(FLAT_MB, FLAT_SHARE * rssGrowth.firstMedianMb);
+  const cache = samples.filter((s) => s.cubeCache).map((s) => s.cubeCache!);
+  return {
+    samples: rss.length,
+    windowMs,
+    rss: rssGrowth,
+    heap: heapPoints.length >= 2 ? growth(heapPoints, windowMs, endMs) : null,
+    cubeCache: cache.length ? { first: cache[0]!, last: cache[cache.length - 1]! } : null,
+    thresholdMb,
+    flat: rssGrowth.growthMb <= thresholdMb,
+  };
+}
