@@ -97,7 +97,9 @@ describe('<scu-report> in a portal of another origin', () => {
       el.setAttribute('api-url', w.API);
     }, RANGE);
     await expectTableMatches(page, RANGE, 'payor', DEMO_CLINIC, '#r');
-    expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBe(1);
+    // 1, or already 2 when the first table took over 2 s (a loaded machine): the renewal came earlier.
+    expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBeLessThanOrEqual(2);
     await page.waitForTimeout(2_500);
     await chooseInList(page, 'Payors', ['Self-pay']);
     await expectTableMatches(page, { ...RANGE, payors: [null] }, 'payor', DEMO_CLINIC, '#r');
