@@ -24,7 +24,8 @@ import {
 } from './cube/private-api.js';
 import { SUPPORTED_CUBE_VERSION, assertSupportedCubeVersion, nativeModuleAvailable } from './cube/version.js';
 import { serveDashboard, serveEmbedFrames, serveEmbedScript, serveExplorer } from './dashboard-static.js';
-import { createHealth, type Health } from './health.js';
+import { createMysqlProbe } from './db/mysql-probe.js';
+import { createHealth, PROBE_TIMEOUT_MS, type Health } from './health.js';
 import { ChangeTracker } from './refresh/change-tracker.js';
 import { startRefreshLoop, type RefreshLoop } from './refresh/refresh-loop.js';
 import { requestLog } from './request-log.js';
@@ -223,11 +224,13 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   app.get('/cubejs-api/v1/info', (_req, res) => {
     res.json(info);
   });
-  // The driver Cube's orchestrator uses: the health probe and the change tracker share its pool.
+  // MySQL: the probe's own connection (server/db/mysql-probe.ts: a busy pool is not an unreachable
+  // database). DuckDB is in the process: the driver Cube's orchestrator uses.
   let driver: Awaited<ReturnType<typeof sourceDriverOf>> | undefined;
+  const mysqlProbe = config.database.type === 'mysql' ? createMysqlProbe(config.database, PROBE_TIMEOUT_MS) : undefined;
   const health = createHealth({
     role: config.role,
-    probeDatabase: async () => (driver ??= await sourceDriverOf(core)).query('SELECT 1', []),
+    probeDatabase: async () => (mysqlProbe ? mysqlProbe.check() : (driver ??= await sourceDriverOf(core)).query('SELECT 1', [])),
   });
   health.install(app);
   if (serves) {
@@ -238,7 +241,10 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     serveEmbedFrames(app, config.embedDir, config.security.allowedOrigins);
     await core.initApp(app);
     installQueryGuard(apiGatewayOf(core));
-    installRetryableErrors(apiGatewayOf(core), { queryTimeoutSeconds: config.queryTimeoutSeconds });
+    installRetryableErrors(apiGatewayOf(core), {
+      queryTimeoutSeconds: config.queryTimeoutSeconds,
+      databaseReachable: async () => (await health.readiness()).status !== 'database-unreachable',
+    });
   } else {
     // A refresh worker serves health and info only.
     app.use((_req, res) => {
@@ -310,6 +316,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       // (DuckDB waits for its running queries first: server/cube/patches/duckdb-quiet-release.ts).
       markDefaultDataSourceSeen(core);
       await core.shutdown();
+      await mysqlProbe?.close();
     },
   };
 }

@@ -12,7 +12,7 @@
 import type express from 'express';
 import type { Role } from './config.js';
 
-const PROBE_TIMEOUT_MS = 2_000;
+export const PROBE_TIMEOUT_MS = 2_000;
 const PROBE_CACHE_MS = 1_000;
 
 export type Readiness = 'ready' | 'shutting-down' | 'database-unreachable' | 'building';

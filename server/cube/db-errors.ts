@@ -11,10 +11,14 @@
  * and the driver's own message is written server-side only, as one JSON line with the request id.
  * A user's mistake (400), an auth failure (403) and Cube's "Continue wait" (200) are left as Cube answers them.
  *
- * How long a request can take when the database is cut (docs/deployment.md, "Database outages"): a query
- * waits for a pooled connection at most the pool's acquire timeout (MySqlDriver: 20 s), a new connection
- * fails after mysql2's connectTimeout (10 s), and a query on an open connection is given up after
- * SCU_QUERY_TIMEOUT (Cube's queue executionTimeout). The client sees Cube's "Continue wait" meanwhile.
+ * The bound (docs/deployment.md, "Database outages"): a data query is answered within SCU_QUERY_TIMEOUT
+ * of its first request, plus at most PROBE_WAIT_MS, however the database fails. Cube's own limits do not
+ * give that: its queue's executionTimeout runs from when a query starts, not while it waits behind
+ * others (six at a time), and a query first waits for its partitions' refresh keys, each a queued query
+ * of its own; with the database cut, a burst of users' queries took several times the limit. So
+ * `executeQuery` of the gateway's orchestrator API is given one deadline per query, kept across Cube's
+ * "Continue wait" re-polls of the same query. When a query runs out of time, a quick probe of the
+ * database (the readiness probe) tells "the database cannot be reached" from "the query is slow".
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 
@@ -66,13 +70,31 @@ const UNAVAILABLE_MESSAGES: RegExp[] = [
 
 const TIMEOUT_MESSAGES: RegExp[] = [/Query execution timeout after/i];
 
-const NOT_BUILT_MESSAGES: RegExp[] = [/No pre-aggregation partitions were built yet/i];
+const NOT_BUILT_MESSAGES: RegExp[] = [
+  /No pre-aggregation partitions were built yet/i,
+  // The change tracker's tables (server/refresh/change-tracker.ts), which every refresh key reads, are
+  // created by the refresh worker's first pass: an `api` instance started before any worker ran finds none.
+  /Table '[^']*\.scu_change_(log|state)' doesn't exist/i,
+];
+
+/** A failure this module has already classified (a query past its deadline, or refined by the probe). */
+export class RetryableDbError extends Error {
+  constructor(
+    readonly retryableType: RetryableType,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryableDbError';
+  }
+}
 
 interface ErrorLike {
   message?: unknown;
   code?: unknown;
   name?: unknown;
   error?: unknown;
+  cause?: unknown;
 }
 
 /** The messages and codes of an error in any of the shapes Cube hands to handleError. */
@@ -88,8 +110,7 @@ function partsOf(e: unknown, depth = 0): { messages: string[]; codes: string[]; 
   if (typeof x.message === 'string') parts.messages.push(x.message);
   if (typeof x.code === 'string') parts.codes.push(x.code);
   if (typeof x.name === 'string') parts.names.push(x.name);
-  if (x.error !== undefined) {
-    const inner = partsOf(x.error, depth + 1);
+  for (const inner of [x.error, x.cause].filter((v) => v !== undefined).map((v) => partsOf(v, depth + 1))) {
     parts.messages.push(...inner.messages);
     parts.codes.push(...inner.codes);
     parts.names.push(...inner.names);
@@ -99,6 +120,7 @@ function partsOf(e: unknown, depth = 0): { messages: string[]; codes: string[]; 
 
 /** Which retryable failure this is, or undefined for anything else (left to Cube). */
 export function classifyDbError(e: unknown): RetryableType | undefined {
+  if (e instanceof RetryableDbError) return e.retryableType;
   const { messages, codes, names } = partsOf(e);
   // Cube's own answers that are not failures, and user mistakes, are never reclassified.
   if (messages.includes('Continue wait')) return undefined;
@@ -146,9 +168,24 @@ interface HandleErrorArgs {
   res: ResultFn;
   [key: string]: unknown;
 }
+/** The part of Cube's OrchestratorApi a data query goes through (REST and WebSocket alike). */
+interface OrchestratorApiLike {
+  executeQuery(query: ExecutedQuery): Promise<unknown>;
+}
+interface ExecutedQuery {
+  query?: unknown;
+  values?: unknown;
+  dataSource?: unknown;
+  cacheMode?: unknown;
+  persistent?: unknown;
+  /** Cube's refresh scheduler and build jobs: not a user's request, no deadline. */
+  scheduledRefresh?: unknown;
+  isJob?: unknown;
+}
 interface PatchableGateway {
   handleError(args: HandleErrorArgs): unknown;
   resToResultFn(res: { set(name: string, value: string): unknown }): ResultFn;
+  getAdapterApi(context: unknown): Promise<OrchestratorApiLike>;
 }
 
 function isRetryableAnswer(message: unknown): message is RetryableAnswer {
@@ -156,14 +193,112 @@ function isRetryableAnswer(message: unknown): message is RetryableAnswer {
   return typeof m === 'object' && m !== null && m.retryable === true && typeof m.retryAfterSeconds === 'number';
 }
 
+/** How long a query that ran out of time waits for the database probe (the readiness probe's own limit
+ * is 2 s): the bound is SCU_QUERY_TIMEOUT plus this. */
+export const PROBE_WAIT_MS = 2_500;
+
+/** A client asks again at once after Cube's "Continue wait" (its poll ends after 5–10 s): a query not
+ * asked for this long was abandoned, and the next request for it starts a new deadline. */
+const REPOLL_GRACE_MS = 15_000;
+
+const isContinueWait = (e: unknown) => (e as { error?: unknown } | null)?.error === 'Continue wait';
+
+/** The same query as Cube's queue sees it (its cache key is the SQL and its values). */
+const keyOf = (query: ExecutedQuery) =>
+  JSON.stringify([query.dataSource ?? 'default', query.query, query.values, query.cacheMode ?? null, Boolean(query.persistent)]);
+
 /**
- * Wraps this gateway's `handleError` (every REST and WebSocket error goes through it) so that retryable
- * failures are answered with the 503 above, and its `resToResultFn` so that such an answer on HTTP
- * carries `Retry-After`.
+ * One deadline per query, from its first request across Cube's "Continue wait" re-polls: `executeQuery`
+ * rejects with QueryTimeout (or DatabaseUnavailable when the probe says so) once the query has been
+ * asked for `timeoutMs` without an answer. Cube's own work on it goes on (its queue gives it up at its
+ * executionTimeout); the client's next try starts a new deadline.
+ */
+function withDeadline(
+  api: OrchestratorApiLike,
+  options: { timeoutSeconds: number; databaseReachable?: () => Promise<boolean> },
+): OrchestratorApiLike {
+  const timeoutMs = options.timeoutSeconds * 1000;
+  const asked = new Map<string, { since: number; lastSeen: number; pending: number }>();
+
+  /** A QueryTimeout becomes DatabaseUnavailable when the database does not answer a probe either. */
+  const refine = async (e: unknown): Promise<unknown> => {
+    if (classifyDbError(e) !== 'QueryTimeout' || !options.databaseReachable) return e;
+    let timer: NodeJS.Timeout | undefined;
+    const reachable = await Promise.race([
+      options.databaseReachable().catch(() => false),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), PROBE_WAIT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return reachable === false
+      ? new RetryableDbError('DatabaseUnavailable', 'the database did not answer a probe either', { cause: e })
+      : e;
+  };
+
+  const executeQuery = async (query: ExecutedQuery): Promise<unknown> => {
+    if (query.scheduledRefresh || query.isJob) return api.executeQuery(query);
+    const now = performance.now();
+    for (const [key, entry] of asked) {
+      if (entry.pending === 0 && now - entry.lastSeen > REPOLL_GRACE_MS) asked.delete(key);
+    }
+    const key = keyOf(query);
+    let entry = asked.get(key);
+    if (!entry) {
+      entry = { since: now, lastSeen: now, pending: 0 };
+      asked.set(key, entry);
+    }
+    entry.pending++;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new RetryableDbError('QueryTimeout', `no answer within ${options.timeoutSeconds} s of the first request (SCU_QUERY_TIMEOUT)`),
+            ),
+          Math.max(0, entry.since + timeoutMs - now),
+        );
+      });
+      const result = await Promise.race([api.executeQuery(query), expired]);
+      asked.delete(key);
+      return result;
+    } catch (e) {
+      if (isContinueWait(e)) throw e;
+      // Answered (an error, or out of time): the client's next try is a new query with a new deadline.
+      asked.delete(key);
+      throw await refine(e);
+    } finally {
+      clearTimeout(timer);
+      entry.pending--;
+      entry.lastSeen = performance.now();
+    }
+  };
+
+  // Everything else goes to Cube's object itself, with itself as `this`.
+  return new Proxy(api, {
+    get(target, property) {
+      if (property === 'executeQuery') return executeQuery;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Installs the contract on this gateway (every REST and WebSocket data request goes through it):
+ * - `handleError` answers retryable failures with the 503 above (the driver's message logged only);
+ * - `resToResultFn` adds `Retry-After` to such an answer on HTTP (a WebSocket message has no headers:
+ *   it carries the same body and status 503);
+ * - with `queryTimeoutSeconds`, every data query gets the deadline of `withDeadline`, and
+ *   `databaseReachable` (the readiness probe) tells an unreachable database from a slow query.
  */
 export function installRetryableErrors(
   gateway: ApiGateway,
-  options: { queryTimeoutSeconds?: number; log?: (line: Record<string, unknown>) => void } = {},
+  options: {
+    queryTimeoutSeconds?: number;
+    databaseReachable?: () => Promise<boolean>;
+    log?: (line: Record<string, unknown>) => void;
+  } = {},
 ): void {
   const g = gateway as unknown as PatchableGateway;
   const log = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
@@ -187,4 +322,18 @@ export function installRetryableErrors(
       return send(message, sendOptions);
     };
   };
+  const { queryTimeoutSeconds } = options;
+  if (queryTimeoutSeconds !== undefined) {
+    const getAdapterApi = g.getAdapterApi.bind(gateway);
+    const wrapped = new WeakMap<OrchestratorApiLike, OrchestratorApiLike>();
+    g.getAdapterApi = async (context) => {
+      const api = await getAdapterApi(context);
+      let deadlined = wrapped.get(api);
+      if (!deadlined) {
+        deadlined = withDeadline(api, { timeoutSeconds: queryTimeoutSeconds, databaseReachable: options.databaseReachable });
+        wrapped.set(api, deadlined);
+      }
+      return deadlined;
+    };
+  }
 }

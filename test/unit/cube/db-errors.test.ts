@@ -54,6 +54,15 @@ describe('classifyDbError', () => {
     expect(classifyDbError(orchestrated(e))).toBe('PreAggregationsNotBuilt');
   });
 
+  it("the change tracker's tables not created yet (no worker has run) are PreAggregationsNotBuilt; another missing table is not", () => {
+    for (const table of ['scu_change_state', 'scu_change_log']) {
+      const e = mysqlError(`Table 'clinic_pre_aggregations_changes.${table}' doesn't exist`, 'ER_NO_SUCH_TABLE');
+      expect(classifyDbError(e)).toBe('PreAggregationsNotBuilt');
+      expect(classifyDbError(orchestrated(e))).toBe('PreAggregationsNotBuilt');
+    }
+    expect(classifyDbError(mysqlError("Table 'clinic.purchase_items' doesn't exist", 'ER_NO_SUCH_TABLE'))).toBeUndefined();
+  });
+
   it('anything else is left to Cube: user mistakes, SQL errors, Continue wait', () => {
     expect(classifyDbError(new UserError("'visits.nope' is not a member"))).toBeUndefined();
     expect(classifyDbError(mysqlError("Unknown column 'x' in 'field list'", 'ER_BAD_FIELD_ERROR'))).toBeUndefined();
