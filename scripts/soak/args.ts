@@ -25,12 +25,16 @@ to plain SQL, or memory growth above the threshold.
   --db NAME       the host database that server reads, for the plain-SQL checks (required with --url;
                   reached like the bench's: CUBEJS_DB_PORT, CUBEJS_DB_USER, CUBEJS_DB_PASS on 127.0.0.1)
   --pid PID       with --url: a local process to sample the memory of (VmRSS); without it memory is not measured
+  --warmup M      minutes of load before the memory verdict's first window (default a third of the run, at
+                  most 5: a fresh server fills its caches first; the growth from the very first minute is
+                  reported too)
   --seed N        the users' random seed (default 1): the same seed makes the same choices
   --json          print the result as JSON on stdout instead of the text report
 `;
 
 export interface SoakArgs {
   minutes: number;
+  warmupMinutes: number;
   users: number;
   items: number;
   sizeLabel: string;
@@ -62,6 +66,7 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       secret: { type: 'string' },
       db: { type: 'string' },
       pid: { type: 'string' },
+      warmup: { type: 'string' },
       seed: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -74,6 +79,9 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const users = Number(values.users);
   if (!Number.isInteger(users) || users < 1 || users > MAX_USERS)
     throw new UsageError(`--users must be a whole number from 1 to ${MAX_USERS}, got ${values.users}`);
+  const warmupMinutes = values.warmup === undefined ? Math.min(5, minutes / 3) : Number(values.warmup);
+  if (!Number.isFinite(warmupMinutes) || warmupMinutes < 0 || warmupMinutes > (minutes * 2) / 3)
+    throw new UsageError(`--warmup must be from 0 to two thirds of --minutes, got ${values.warmup}`);
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number, got ${values.seed}`);
   const items = parseItems(values.items);
@@ -89,6 +97,7 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const database = values.db ?? `scu_soak_${label.replace(/\W/g, '_')}`;
   return {
     minutes,
+    warmupMinutes,
     users,
     items,
     sizeLabel: label,

@@ -69,17 +69,21 @@ export function soakMarkdown(r: SoakResult, info: SoakRunInfo): string {
   if (r.explorerQueriesNotSent) lines.push(`| explorer queries its validator refused (not sent) | ${int(r.explorerQueriesNotSent)} |`);
   lines.push(`| latency, every request, ms p50 / p95 / p99 / max | ${latency(r.latency)} |`);
   if (r.memory) {
+    const m = r.memory;
+    const after = `after ${(m.warmupMs / 60_000).toFixed(1)} min of warm-up, first → last ${(m.windowMs / 1000).toFixed(0)} s, medians`;
     lines.push(
-      `| server RSS, first → last ${(r.memory.windowMs / 1000).toFixed(0)} s, medians | ${growthLine(r.memory.rss)}; ${r.memory.samples} samples |`,
+      `| server RSS, whole run, first → last minute (a third of a shorter run), medians | ${growthLine(m.wholeRun.rss)}; ${m.samples} samples |`,
     );
-    if (r.memory.heap) lines.push(`| server V8 heap used, same windows | ${growthLine(r.memory.heap)} |`);
+    if (m.wholeRun.heap) lines.push(`| server V8 heap used, whole run | ${growthLine(m.wholeRun.heap)} |`);
+    lines.push(`| server RSS, ${after} | ${growthLine(m.rss)} |`);
+    if (m.heap) lines.push(`| server V8 heap used, ${after} | ${growthLine(m.heap)} |`);
     const cache = r.memory.cubeCache;
     if (cache)
       lines.push(
         `| entries in Cube's in-memory cache (query results), first → last sample | ${int(cache.first.entries)} (${int(cache.first.results)}) → ${int(cache.last.entries)} (${int(cache.last.results)}) |`,
       );
     lines.push(
-      `| memory verdict (flat: growth ≤ ${FLAT_MB} MB or ${FLAT_SHARE * 100} % of the first median, whichever is larger: ${mb(r.memory.thresholdMb)} MB) | ${r.memory.flat ? '**flat**' : '**grew**'} |`,
+      `| memory verdict, after the warm-up (flat: RSS growth ≤ ${FLAT_MB} MB or ${FLAT_SHARE * 100} % of the first median, whichever is larger: ${mb(r.memory.thresholdMb)} MB) | ${r.memory.flat ? '**flat**' : '**grew**'} |`,
     );
   } else {
     lines.push('| server memory | not measured (a server elsewhere, without --pid) |');
@@ -89,6 +93,13 @@ export function soakMarkdown(r: SoakResult, info: SoakRunInfo): string {
   lines.push('|---|---:|---:|');
   for (const kind of Object.keys(KIND_LABELS) as RequestKind[])
     lines.push(`| ${KIND_LABELS[kind]} | ${int(r.requestsByKind[kind])} | ${latency(r.latencyByKind[kind])} |`);
+  lines.push('');
+  lines.push('| minute | requests started | errors | p50 / p95 ms | server RSS MB | V8 heap MB | Cube cache entries |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const m of r.minutes)
+    lines.push(
+      `| ${m.minute + 1} | ${int(m.requests)} | ${int(m.errors)} | ${ms(m.p50)} / ${ms(m.p95)} | ${mb(m.rssMb)} | ${mb(m.heapMb)} | ${m.cubeCacheEntries === null ? '–' : int(m.cubeCacheEntries)} |`,
+    );
   if (r.distinctErrors.length) {
     lines.push('', 'Errors:', '');
     for (const e of r.distinctErrors) lines.push(`- ${e.count} × ${e.message} — e.g. \`${e.example}\``);

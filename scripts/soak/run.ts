@@ -85,6 +85,8 @@ export interface SoakOptions {
   thinkMs?: readonly [number, number];
   /** The users' random seed (default 1). */
   seed?: number;
+  /** Load before the memory verdict's first window (memory.ts; default a third of the run, at most 300 s). */
+  warmupSeconds?: number;
   /** Reads the server's memory; called every second. Null or absent: memory is not measured. */
   memory?: () => Omit<MemorySample, 'atMs'> | null;
   /** Progress lines (a line every minute). */
@@ -120,6 +122,19 @@ export interface SoakResult {
   explorerQueriesNotSent: number;
   memory: MemoryFigures | null;
   memorySamples: MemorySample[];
+  /** Minute by minute: requests started, errors, latency, and the server's memory (medians). */
+  minutes: MinuteFigures[];
+}
+
+export interface MinuteFigures {
+  minute: number;
+  requests: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  rssMb: number;
+  heapMb: number;
+  cubeCacheEntries: number | null;
 }
 
 type Row = Record<string, unknown>;
@@ -148,16 +163,28 @@ class Recorder {
   actions = Object.fromEntries(ACTION_KINDS.map((k) => [k, 0])) as Record<ActionKind, number>;
   sessions = { owner: 0, billing: 0, provider: 0 };
   explorerNotSent = 0;
+  /** Latencies and errors by the minute the request started in. */
+  perMinute: { latencies: number[]; errors: number }[] = [];
+
+  constructor(private readonly start: number) {}
+
+  private minute(startedAt: number): { latencies: number[]; errors: number } {
+    const m = Math.max(0, Math.floor((startedAt - this.start) / 60_000));
+    while (this.perMinute.length <= m) this.perMinute.push({ latencies: [], errors: 0 });
+    return this.perMinute[m]!;
+  }
 
   request(kind: RequestKind, ms: number, retries: number): void {
     this.requests++;
     this.retries += retries;
     this.latencies.push(ms);
     this.byKind.get(kind)!.push(ms);
+    this.minute(performance.now() - ms).latencies.push(ms);
   }
 
-  error(message: string, example: unknown): void {
+  error(message: string, example: unknown, startedAt: number): void {
     this.errorCount++;
+    this.minute(startedAt).errors++;
     const entry = this.errors.get(message);
     if (entry) entry.count++;
     else this.errors.set(message, { count: 1, example: JSON.stringify(example).slice(0, 600) });
@@ -310,10 +337,11 @@ class SimulatedUser {
   /** One query through the API; its rows checked against the token's scope. Null on an error. */
   private async ask(kind: RequestKind, query: Query): Promise<Row[] | null> {
     const { recorder } = this.ctx;
+    const startedAt = performance.now();
     const r: LoadResult = await loadQuery(this.ctx.options.url, this.token, query, { timeoutMs: REQUEST_TIMEOUT_MS });
     recorder.request(kind, r.ms, r.retries);
     if (!r.ok) {
-      recorder.error(`${r.status || 'no response'}: ${r.error}`, query);
+      recorder.error(`${r.status || 'no response'}: ${r.error}`, query, startedAt);
       return null;
     }
     this.checkRows(r.data);
@@ -347,13 +375,13 @@ class SimulatedUser {
       const json = (await response.json()) as { cubes?: Parameters<typeof catalogOf>[0]; error?: string };
       recorder.request('meta', performance.now() - start, 0);
       if (status !== 200 || json.error || !json.cubes) {
-        recorder.error(`${status}: ${json.error ?? 'meta without cubes'}`, 'GET /cubejs-api/v1/meta');
+        recorder.error(`${status}: ${json.error ?? 'meta without cubes'}`, 'GET /cubejs-api/v1/meta', start);
         return null;
       }
       return catalogOf(json.cubes);
     } catch (error) {
       recorder.request('meta', performance.now() - start, 0);
-      recorder.error(`${status || 'no response'}: ${(error as Error).message}`, 'GET /cubejs-api/v1/meta');
+      recorder.error(`${status || 'no response'}: ${(error as Error).message}`, 'GET /cubejs-api/v1/meta', start);
       return null;
     }
   }
@@ -590,7 +618,7 @@ class SimulatedUser {
     if (!catalog) return;
     const views = catalog.views.filter((v) => v.measures.length > 0 && v.timeDimensions.length > 0);
     if (views.length === 0) {
-      recorder.error('meta lists no data view', 'GET /cubejs-api/v1/meta');
+      recorder.error('meta lists no data view', 'GET /cubejs-api/v1/meta', performance.now());
       return;
     }
     const queries = this.random.int(1, 3);
@@ -632,9 +660,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     log(
       `${tenants.length} clinics (${tenants.map((t) => t.clinicId).join(', ')}), ${options.users} users for ${options.seconds} s against ${options.url}`,
     );
-    const recorder = new Recorder();
-    const checker = new FigureChecker(db, options.database, recorder);
     const start = performance.now();
+    const recorder = new Recorder(start);
+    const checker = new FigureChecker(db, options.database, recorder);
     const ctx: Context = {
       options,
       tenants,
@@ -696,8 +724,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       figuresCompared: recorder.figuresCompared,
       figureMismatches: recorder.mismatches,
       explorerQueriesNotSent: recorder.explorerNotSent,
-      memory: analyzeMemory(samples, durationMs),
+      memory: analyzeMemory(samples, durationMs, (options.warmupSeconds ?? Math.min(300, options.seconds / 3)) * 1000),
       memorySamples: samples,
+      minutes: recorder.perMinute.map((m, minute) => {
+        const inMinute = samples.filter((x) => x.atMs >= minute * 60_000 && x.atMs < (minute + 1) * 60_000);
+        const latency = summarize(m.latencies);
+        const cache = inMinute.filter((x) => x.cubeCache).at(-1)?.cubeCache;
+        return {
+          minute,
+          requests: m.latencies.length,
+          errors: m.errors,
+          p50: latency.median,
+          p95: latency.p95,
+          rssMb: summarize(inMinute.map((x) => x.rssMb)).median,
+          heapMb: summarize(inMinute.filter((x) => x.heapMb !== undefined).map((x) => x.heapMb!)).median,
+          cubeCacheEntries: cache ? cache.entries : null,
+        };
+      }),
     };
   } finally {
     await db.end();

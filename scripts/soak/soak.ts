@@ -109,6 +109,7 @@ async function main(argv: string[]): Promise<void> {
       database: args.database,
       users: args.users,
       seconds: args.minutes * 60,
+      warmupSeconds: args.warmupMinutes * 60,
       seed: args.seed,
       ...(memory ? { memory } : {}),
       log,

@@ -27,13 +27,21 @@ const DEMO_CLINICS = [1, 2, 3];
 describe('soak, short (issue 13, item 4)', () => {
   it('10 users for 25 s: no error, no cross-tenant row, the sampled figures equal plain SQL', { timeout: 300_000 }, async () => {
     // Run alone, this file may meet the shared server before its partitions are built: each clinic's page
-    // over the last year and its lines first (not measured), so that the soak measures a warm server.
+    // over the last year and its lines first (not measured), so that the soak measures a warm server. A query
+    // whose partition is still building answers a retryable 503 after SCU_QUERY_TIMEOUT: asked again, as
+    // the page does, for up to 5 minutes.
+    const warmUntil = performance.now() + 300_000;
     for (const clinic of DEMO_CLINICS) {
       const token = mintToken(inject('apiSecret'), { clinic_id: clinic, role: 'owner' }, 600);
       const range = presetRange('last_12_months', todayInZone('UTC'));
       const queries = Object.values(pageQueries(DEFAULT_STATE, range, ''));
       queries.push(linesTotalsQuery(NO_NARROWING, drillOf('lines', range)));
-      for (const query of queries) expect((await loadQuery(inject('mysqlUrl'), token, query)).ok).toBe(true);
+      for (const query of queries) {
+        let answer = await loadQuery(inject('mysqlUrl'), token, query);
+        while (!answer.ok && answer.status === 503 && performance.now() < warmUntil)
+          answer = await loadQuery(inject('mysqlUrl'), token, query);
+        expect(answer.error).toBeUndefined();
+      }
     }
     const startedAt = new Date().toISOString();
     const loadBefore = os.loadavg();
