@@ -13,6 +13,7 @@ import { JsCubejsServerCore, selectJsPlanner } from './cube/js-mode.js';
 import { nextOrchestratorId } from './cube/orchestrator-id.js';
 import { ModelRepository } from './cube/model-repository.js';
 import { installCubePatches } from './cube/patches/index.js';
+import { setResultCacheLimit } from './cube/patches/local-cache-bound.js';
 import { installRetryableErrors } from './cube/db-errors.js';
 import { silenceExpectedCubeWarnings } from './cube/startup-warnings.js';
 import {
@@ -121,6 +122,9 @@ function coreOptions(config: ServerConfig, apiSecret: string) {
       queryCacheOptions: {
         // A refresh key result is trusted for at most this long (Cube's default: the key's own `every`).
         refreshKeyRenewalThreshold: config.refreshKeyEverySeconds,
+        // Cube's LRU of recent results (default 10,000) holds references to what the bounded cache
+        // drops (server/cube/patches/local-cache-bound.ts): small, so that a dropped result is freed.
+        maxInMemoryCacheEntries: 500,
         // A query still running after this long is given up with an error (server/cube/db-errors.ts).
         queueOptions: { concurrency: config.queryConcurrency, executionTimeout: config.queryTimeoutSeconds },
       },
@@ -196,6 +200,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
   assertSupportedCubeVersion();
   // Cube 1.7.43 patched (DuckDB decimals and release, partition ranges): server/cube/patches/.
   installCubePatches();
+  setResultCacheLimit(config.resultCacheMb * 1024 * 1024);
   silenceExpectedCubeWarnings();
   if (config.cubeMode === 'js') selectJsPlanner();
   else if (!nativeModuleAvailable()) {

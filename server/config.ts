@@ -67,6 +67,8 @@ export interface ServerConfig {
   reconcileEverySeconds: number;
   /** Queries Cube runs on the source database at once (Cube's CUBEJS_CONCURRENCY). */
   queryConcurrency: number;
+  /** Cap on Cube's in-memory query results, MB of JSON (server/cube/patches/local-cache-bound.ts). */
+  resultCacheMb: number;
   /** Embedding security (docs/security.md). */
   security: SecurityConfig;
 }
@@ -264,6 +266,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
     // Cube's default for MySQL is 2: two slow queries then hold up every dashboard behind them. DuckDB
     // runs one process's queries on its own threads, so it keeps Cube's default.
     queryConcurrency: integer(env, 'CUBEJS_CONCURRENCY', database.type === 'mysql' ? 6 : 2, 1, 64),
+    resultCacheMb: integer(env, 'SCU_RESULT_CACHE_MB', 64, 1, 16_384),
     security: {
       allowedOrigins: origins(env, 'SCU_ALLOWED_ORIGINS'),
       maxTokenLifetimeSeconds: duration(env, 'SCU_MAX_TOKEN_LIFETIME', 24 * 3600, 60, 30 * 86_400),

@@ -60,6 +60,8 @@ describe('readConfig', () => {
     expect(config.reconcileEverySeconds).toBe(86_400);
     expect(config.queryConcurrency).toBe(6);
     expect(readConfig({}).queryConcurrency).toBe(2);
+    expect(config.resultCacheMb).toBe(64);
+    expect(readConfig({ ...MYSQL, SCU_RESULT_CACHE_MB: '256' }).resultCacheMb).toBe(256);
     expect(readConfig({ ...MYSQL, SCU_RECONCILE_EVERY_SECONDS: '0', CUBEJS_CONCURRENCY: '12' })).toMatchObject({
       reconcileEverySeconds: 0,
       queryConcurrency: 12,
@@ -89,6 +91,7 @@ describe('readConfig', () => {
     [{ SCU_REQUEST_LOG: 'yes' }, 'SCU_REQUEST_LOG', /one of on, off/],
     [{ SCU_RECONCILE_EVERY_SECONDS: 'hourly' }, 'SCU_RECONCILE_EVERY_SECONDS', /whole number/],
     [{ CUBEJS_CONCURRENCY: '0' }, 'CUBEJS_CONCURRENCY', /between 1 and 64/],
+    [{ SCU_RESULT_CACHE_MB: '0' }, 'SCU_RESULT_CACHE_MB', /between 1 and 16384/],
   ])('names the bad variable: %o', (env, variable, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);
