@@ -42,7 +42,8 @@ export function createMysqlProbe(
         await Promise.race([
           (async () => {
             if (!connection) {
-              const opened = await mysql.createConnection({ ...db, connectTimeout: timeoutMs });
+              const { host, port, user, password, database } = db; // only what mysql2 knows (no `type`)
+              const opened = await mysql.createConnection({ host, port, user, password, database, connectTimeout: timeoutMs });
               // An idle connection closed by the server: dropped, the next check opens another.
               opened.on('error', () => drop(opened));
               connection = opened;

@@ -9,7 +9,8 @@
  * "Query cancelled" and gives its connection back.
  */
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createMysqlProbe } from '../../../server/db/mysql-probe.js';
 import { installMysqlPoolLeakFix } from '../../../server/cube/patches/mysql-pool-leak.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { MYSQL } from '../../support/test-server.js';
@@ -90,6 +91,31 @@ describe("Cube's MySQL pool through connection resets", () => {
       expect(driver.pool.borrowed).toBe(0);
     } finally {
       await releaseWithin(driver);
+    }
+  });
+});
+
+describe("the readiness probe's own connection (server/db/mysql-probe.ts)", () => {
+  it('answers without a mysql2 warning, fails within its limit on a cut link, and answers again after', async () => {
+    const seen: string[] = [];
+    for (const method of ['warn', 'error', 'log'] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void seen.push(args.map(String).join(' ')));
+    }
+    // As the server's configuration hands it over: with `type`, which mysql2 must not be given.
+    const probe = createMysqlProbe({ type: 'mysql', ...MYSQL, port: proxy.port, database: 'mysql' } as never, 1_000);
+    try {
+      await probe.check();
+      proxy.cut();
+      const started = performance.now();
+      await expect(probe.check()).rejects.toThrow(/no answer within 1000 ms/);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      await proxy.restore();
+      await probe.check();
+      expect(seen.filter((line) => /Ignoring invalid configuration option/.test(line))).toEqual([]);
+    } finally {
+      vi.restoreAllMocks();
+      await proxy.restore();
+      await probe.close();
     }
   });
 });
