@@ -49,6 +49,24 @@ if (file) {
       // The soak removed its directory: it has finished.
     }
   };
+  // On request (the soak writes `<file>.gc`): two full collections, then the heap still in use, the live
+  // set, written to `<file>.settled`. Needs --expose-gc (the soak passes it); without it, nothing.
+  const settle = () => {
+    if (typeof globalThis.gc !== 'function' || !fs.existsSync(`${file}.gc`)) return;
+    try {
+      fs.unlinkSync(`${file}.gc`);
+      globalThis.gc();
+      globalThis.gc();
+      const m = process.memoryUsage();
+      fs.writeFileSync(`${file}.settled.tmp`, JSON.stringify({ pid: process.pid, at: Date.now(), rss: m.rss, heapUsed: m.heapUsed }));
+      fs.renameSync(`${file}.settled.tmp`, `${file}.settled`);
+    } catch {
+      // The soak removed its directory: it has finished.
+    }
+  };
   write();
-  setInterval(write, 1000).unref();
+  setInterval(() => {
+    settle();
+    write();
+  }, 1000).unref();
 }

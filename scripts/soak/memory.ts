@@ -10,6 +10,11 @@
  * reported beside it. Whether the server then levels off is what the verdict asks; the 10-minute runs of
  * 2026-11-29 still grew after the warm-up (see there).
  *
+ * When the probe could take it (the server the soak starts, with --expose-gc), the verdict reads the live
+ * heap instead: the heap after two full collections at the warm-up's end and near the load's end, what the
+ * server still references; the RSS keeps what was reserved at the load's peak, and the sampled heap
+ * includes garbage. Without it:
+ *
  * Flat means the RSS grew by at most FLAT_MB or FLAT_SHARE of the first minute's median, whichever is
  * larger. Why those: a Node process's RSS moves in steps that have nothing to do with a leak — V8 grows
  * and shrinks its old space in chunks of several MB, the young generation alone is up to 32 MB, and
@@ -35,6 +40,12 @@ export interface MemorySample {
   cubeCache?: { entries: number; results: number };
 }
 
+/** The server's memory right after two full garbage collections (memory-probe.mjs, --expose-gc). */
+export interface SettledMemory {
+  heapMb: number;
+  rssMb: number;
+}
+
 export interface Growth {
   firstMedianMb: number;
   lastMedianMb: number;
@@ -58,6 +69,10 @@ export interface MemoryFigures {
   wholeRun: { rss: Growth; heap: Growth | null };
   /** Cube's in-memory cache at the first and the last sample that has it. */
   cubeCache: { first: { entries: number; results: number }; last: { entries: number; results: number } } | null;
+  /** The live heap after a full GC at the warm-up's end and near the load's end, when it could be asked. */
+  settled: { warmup: SettledMemory; end: SettledMemory; heapGrowthMb: number } | null;
+  /** What the verdict read: the live heap's growth when `settled` is there, else the RSS's. */
+  verdictBasis: 'live heap' | 'rss';
   thresholdMb: number;
   flat: boolean;
 }
@@ -88,7 +103,12 @@ function growth(points: { atMs: number; mb: number }[], fromMs: number, windowMs
 }
 
 /** Null when nothing was sampled (a server elsewhere, without --pid). */
-export function analyzeMemory(samples: readonly MemorySample[], durationMs: number, warmupMs = 0): MemoryFigures | null {
+export function analyzeMemory(
+  samples: readonly MemorySample[],
+  durationMs: number,
+  warmupMs = 0,
+  settledPair: { warmup: SettledMemory; end: SettledMemory } | null = null,
+): MemoryFigures | null {
   const rss = samples.filter((s) => Number.isFinite(s.rssMb));
   if (rss.length < 2) return null;
   const endMs = Math.max(durationMs, rss[rss.length - 1]!.atMs);
@@ -101,7 +121,11 @@ export function analyzeMemory(samples: readonly MemorySample[], durationMs: numb
     .map((s) => ({ atMs: s.atMs, mb: s.heapMb! }));
   const hasHeap = heapPoints.length >= 2;
   const rssGrowth = growth(rssPoints, warmup, windowMs, endMs);
-  const thresholdMb = Math.max(FLAT_MB, FLAT_SHARE * rssGrowth.firstMedianMb);
+  // The live heap, when known, is the leak signal: the RSS keeps what V8 and glibc reserved under the load
+  // (it does not come back when the load falls), the heap sampled every second includes garbage not yet
+  // collected; the heap after a full collection holds only what the server still references.
+  const settled = settledPair ? { ...settledPair, heapGrowthMb: settledPair.end.heapMb - settledPair.warmup.heapMb } : null;
+  const thresholdMb = Math.max(FLAT_MB, FLAT_SHARE * (settled ? settled.warmup.heapMb : rssGrowth.firstMedianMb));
   const cache = samples.filter((s) => s.cubeCache).map((s) => s.cubeCache!);
   return {
     samples: rss.length,
@@ -114,7 +138,9 @@ export function analyzeMemory(samples: readonly MemorySample[], durationMs: numb
       heap: hasHeap ? growth(heapPoints, 0, wholeWindowMs, endMs) : null,
     },
     cubeCache: cache.length ? { first: cache[0]!, last: cache[cache.length - 1]! } : null,
+    settled,
+    verdictBasis: settled ? 'live heap' : 'rss',
     thresholdMb,
-    flat: rssGrowth.growthMb <= thresholdMb,
+    flat: (settled ? settled.heapGrowthMb : rssGrowth.growthMb) <= thresholdMb,
   };
 }

@@ -82,8 +82,13 @@ export function soakMarkdown(r: SoakResult, info: SoakRunInfo): string {
       lines.push(
         `| entries in Cube's in-memory cache (query results), first → last sample | ${int(cache.first.entries)} (${int(cache.first.results)}) → ${int(cache.last.entries)} (${int(cache.last.results)}) |`,
       );
+    if (m.settled)
+      lines.push(
+        `| server V8 heap after a full GC (the live set), end of warm-up → 10 s before the end | ${mb(m.settled.warmup.heapMb)} → ${mb(m.settled.end.heapMb)} MB (${m.settled.heapGrowthMb >= 0 ? '+' : ''}${mb(m.settled.heapGrowthMb)} MB); RSS then ${mb(m.settled.warmup.rssMb)} → ${mb(m.settled.end.rssMb)} MB |`,
+      );
+    const basis = m.verdictBasis === 'live heap' ? 'live heap growth (after a full GC)' : 'RSS growth';
     lines.push(
-      `| memory verdict, after the warm-up (flat: RSS growth ≤ ${FLAT_MB} MB or ${FLAT_SHARE * 100} % of the first median, whichever is larger: ${mb(r.memory.thresholdMb)} MB) | ${r.memory.flat ? '**flat**' : '**grew**'} |`,
+      `| memory verdict, after the warm-up (flat: ${basis} ≤ ${FLAT_MB} MB or ${FLAT_SHARE * 100} % of its first value, whichever is larger: ${mb(m.thresholdMb)} MB) | ${m.flat ? '**flat**' : '**grew**'} |`,
     );
   } else {
     lines.push('| server memory | not measured (a server elsewhere, without --pid) |');

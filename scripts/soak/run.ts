@@ -64,7 +64,7 @@ import { connect } from '../bench/db.js';
 import { CHART_WAVE, drillState, pageQueries, type QueryName } from '../bench/queries.js';
 import { REQUEST_TIMEOUT_MS, loadQuery, type LoadResult } from '../bench/server.js';
 import { sleep, summarize, type Summary } from '../bench/stats.js';
-import { analyzeMemory, type MemoryFigures, type MemorySample } from './memory.js';
+import { analyzeMemory, type MemoryFigures, type MemorySample, type SettledMemory } from './memory.js';
 import { apiFigures, formatFigures, keyOf, oracleFigures, sameFigures, type Figures, type OracleQuery } from './oracle.js';
 import { checkRow, loadTenants, type Tenant } from './tenants.js';
 
@@ -89,6 +89,9 @@ export interface SoakOptions {
   warmupSeconds?: number;
   /** Reads the server's memory; called every second. Null or absent: memory is not measured. */
   memory?: () => Omit<MemorySample, 'atMs'> | null;
+  /** The server's heap after a full collection (the live set), asked at the warm-up's end and 10 s before
+   * the load's end; absent: the verdict reads the RSS. */
+  settle?: () => Promise<SettledMemory | null>;
   /** Progress lines (a line every minute). */
   log?: (line: string) => void;
 }
@@ -678,6 +681,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     };
     sample();
     const sampler = setInterval(sample, 1_000);
+    // The live heap at the warm-up's end and near the load's end, both under the same load.
+    const warmupMs = (options.warmupSeconds ?? Math.min(300, options.seconds / 3)) * 1000;
+    const settled: { warmup?: Promise<SettledMemory | null>; end?: Promise<SettledMemory | null> } = {};
+    const settleTimers = options.settle
+      ? [
+          setTimeout(() => (settled.warmup = options.settle!()), warmupMs),
+          setTimeout(() => (settled.end = options.settle!()), Math.max(warmupMs + 1000, options.seconds * 1000 - 10_000)),
+        ]
+      : [];
     let lastMinute = 0;
     const progress = setInterval(() => {
       const minute = Math.floor((performance.now() - start) / 60_000);
@@ -696,8 +708,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     } finally {
       clearInterval(sampler);
       clearInterval(progress);
+      for (const t of settleTimers) clearTimeout(t);
     }
     sample();
+    const settledWarmup = (await settled.warmup) ?? null;
+    const settledEnd = (await settled.end) ?? null;
     const durationMs = performance.now() - start;
     const latencyByKind = Object.fromEntries(REQUEST_KINDS.map((k) => [k, summarize(recorder.byKind.get(k)!)])) as Record<
       RequestKind,
@@ -724,7 +739,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       figuresCompared: recorder.figuresCompared,
       figureMismatches: recorder.mismatches,
       explorerQueriesNotSent: recorder.explorerNotSent,
-      memory: analyzeMemory(samples, durationMs, (options.warmupSeconds ?? Math.min(300, options.seconds / 3)) * 1000),
+      memory: analyzeMemory(samples, durationMs, warmupMs, settledWarmup && settledEnd ? { warmup: settledWarmup, end: settledEnd } : null),
       memorySamples: samples,
       minutes: recorder.perMinute.map((m, minute) => {
         const inMinute = samples.filter((x) => x.atMs >= minute * 60_000 && x.atMs < (minute + 1) * 60_000);
@@ -756,7 +771,12 @@ export function soakProblems(result: SoakResult): string[] {
   if (result.crossTenantRows > 0) problems.push(`${result.crossTenantRows} cross-tenant rows`);
   if (result.figureMismatches.length > 0) problems.push(`${result.figureMismatches.length} figure checks unequal to plain SQL`);
   if (result.figureChecks === 0) problems.push('no figure was compared with plain SQL');
-  if (result.memory && !result.memory.flat)
-    problems.push(`memory grew ${result.memory.rss.growthMb.toFixed(1)} MB (threshold ${result.memory.thresholdMb.toFixed(1)} MB)`);
+  if (result.memory && !result.memory.flat) {
+    const m = result.memory;
+    const grew = m.settled
+      ? `live heap (after a full GC) grew ${m.settled.heapGrowthMb.toFixed(1)} MB`
+      : `memory grew ${m.rss.growthMb.toFixed(1)} MB`;
+    problems.push(`${grew} (threshold ${m.thresholdMb.toFixed(1)} MB)`);
+  }
   return problems;
 }

@@ -17,7 +17,7 @@ import { ensureBenchDatabase } from '../bench/seed.js';
 import { BENCH_SECRET, BenchServer } from '../bench/server.js';
 import { UP_TO_DATE_LINE } from '../bench/startup.js';
 import { USAGE, UsageError, parseSoakArgs } from './args.js';
-import type { MemorySample } from './memory.js';
+import type { MemorySample, SettledMemory } from './memory.js';
 import { soakMarkdown } from './report.js';
 import { runSoak, soakProblems } from './run.js';
 
@@ -39,6 +39,22 @@ function probed(file: string, pid: number): Pick<MemorySample, 'heapMb' | 'cubeC
   } catch {
     return {};
   }
+}
+
+/** Asks the probe for the heap after two full collections (memory-probe.mjs); null if none within 15 s. */
+async function settledMemory(file: string, pid: number): Promise<SettledMemory | null> {
+  const asked = Date.now();
+  fs.writeFileSync(`${file}.gc`, '');
+  while (Date.now() - asked < 15_000) {
+    await new Promise((r) => setTimeout(r, 250));
+    try {
+      const m = JSON.parse(fs.readFileSync(`${file}.settled`, 'utf8')) as { pid: number; at: number; rss: number; heapUsed: number };
+      if (m.pid === pid && m.at >= asked) return { heapMb: m.heapUsed / 2 ** 20, rssMb: m.rss / 2 ** 20 };
+    } catch {
+      // Not written yet.
+    }
+  }
+  return null;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -66,6 +82,7 @@ async function main(argv: string[]): Promise<void> {
     let url: string;
     let secret: string;
     let memory: (() => Omit<MemorySample, 'atMs'> | null) | undefined;
+    let settle: (() => Promise<SettledMemory | null>) | undefined;
     let target: string;
     if (args.url) {
       url = args.url;
@@ -87,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
       // The pre-aggregations are kept between runs (the soak is not about a cold start): a reused database
       // starts in seconds, a new one builds every partition first.
       server = await BenchServer.start(args.database, args.preAggregationsSchema, {
-        NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${PROBE}`].filter(Boolean).join(' '),
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, '--expose-gc', `--import=${PROBE}`].filter(Boolean).join(' '),
         SCU_SOAK_MEMORY_FILE: memoryFile,
       });
       log(`server pid ${server.pid} on ${server.baseUrl}; waiting for its first refresh pass`);
@@ -101,6 +118,7 @@ async function main(argv: string[]): Promise<void> {
         const rss = rssMb(pid);
         return Number.isFinite(rss) ? { rssMb: rss, ...probed(memoryFile, pid) } : null;
       };
+      settle = () => settledMemory(memoryFile, pid);
     }
 
     const result = await runSoak({
@@ -112,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
       warmupSeconds: args.warmupMinutes * 60,
       seed: args.seed,
       ...(memory ? { memory } : {}),
+      ...(settle ? { settle } : {}),
       log,
     });
     if (server && server.child.exitCode !== null) log(`the server exited (${server.child.exitCode}) during the soak:\n${server.tail()}`);
