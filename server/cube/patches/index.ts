@@ -4,7 +4,8 @@
  * partition built for a query holds the whole partition (partition-range-fix.ts), and a
  * partitioned original_sql its own month (original-sql-partition-fix.ts), and Cube's MySQL driver
  * stops passing mysql2 two options of its own (mysql-driver-options.ts) and gives back a pooled
- * connection that broke before its query (mysql-pool-leak.ts); its in-memory cache is bounded
+ * connection that broke before its query (mysql-pool-leak.ts), which also sets each connection to READ
+ * COMMITTED so that a build never locks a host row (mysql-read-committed.ts); its in-memory cache is bounded
  * (local-cache-bound.ts). Each patches Cube's classes
  * for the whole process, once (server/cube/patch-once.ts); the versions are checked by ../version.ts.
  */

@@ -11,9 +11,13 @@
  * The same method, written here so that every path gives the connection back: a connection whose id
  * could not be read is destroyed (it is broken), any other is released as before, and the query's
  * cancel (a KILL from another pooled connection) works as Cube's does once the id is known.
+ *
+ * It is also where a connection is prepared before its first statement: READ COMMITTED, so that a
+ * pre-aggregation build never locks a host row (mysql-read-committed.ts).
  */
 import { createRequire } from 'node:module';
 import { firstPatch } from '../patch-once.js';
+import { readCommittedOnce } from './mysql-read-committed.js';
 
 const require = createRequire(import.meta.url);
 
@@ -45,6 +49,8 @@ function withConnection<T>(this: DriverLike, fn: (conn: PooledConnection) => Pro
     const conn = await pool.acquire();
     try {
       connectionId = await connectionIdOf(conn);
+      // Builds must not lock host rows (mysql-read-committed.ts); set once per connection.
+      await readCommittedOnce(conn);
     } catch (e) {
       // Broken before its query: never back to the pool (Cube's version never gave it back at all).
       await pool.destroy(conn).catch(() => undefined);
