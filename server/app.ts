@@ -36,6 +36,7 @@ import { JwksKeys } from './security/jwks.js';
 import { installQueryGuard } from './security/query-guard.js';
 import { scopeQuery } from './security/query-rewrite.js';
 import { redactLogParams } from './security/security-log.js';
+import { withinMs } from './time-limit.js';
 
 type CubejsServerCore = ServerCoreModule.CubejsServerCore;
 const { CubejsServerCore: StockCubejsServerCore } = createRequire(import.meta.url)(
@@ -190,10 +191,12 @@ function logCubeEvent(message: string, params: Record<string, unknown>): void {
 }
 
 /** Resolves when `work` does or after `ms`, whichever comes first (the work goes on unawaited). */
-async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  await withinMs(
+    work.catch(() => undefined),
+    ms,
+    () => undefined,
+  );
 }
 
 export async function createApp(config: ServerConfig, apiSecret: string): Promise<RunningApp> {
@@ -313,7 +316,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       // abandoned (server/main.ts exits at its deadline; the build statement dies with its connection).
       // Cube records a partition only once its table is built, so the refresh key still differs and the
       // next pass, here or in the next worker, builds that partition again.
-      await withDeadline(refreshLoop?.stop() ?? Promise.resolve(), graceMs);
+      await settledWithin(refreshLoop?.stop() ?? Promise.resolve(), graceMs);
       // beforeShutdown stops the compiler-cache and refresh timers, which shutdown() leaves running.
       await core.beforeShutdown();
       // Cube 1.7.43 releases only the data sources an orchestrator has marked as seen, and nothing

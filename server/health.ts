@@ -11,6 +11,7 @@
  */
 import type express from 'express';
 import type { Role } from './config.js';
+import { withinMs } from './time-limit.js';
 
 export const PROBE_TIMEOUT_MS = 2_000;
 const PROBE_CACHE_MS = 1_000;
@@ -35,15 +36,11 @@ export function createHealth(options: { role: Role; probeDatabase: () => Promise
   /** undefined when the database answered, else why not. */
   const probeDatabase = (): Promise<string | undefined> => {
     if (probe && performance.now() - probe.at < PROBE_CACHE_MS) return probe.result;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS);
-    });
     const answered = options.probeDatabase().then(
       () => undefined,
       (error: unknown) => String((error as Error)?.message ?? error),
     );
-    const result = Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
+    const result = withinMs(answered, PROBE_TIMEOUT_MS, () => `no answer within ${PROBE_TIMEOUT_MS} ms`);
     probe = { at: performance.now(), result };
     return result;
   };

@@ -21,6 +21,7 @@
  * database (the readiness probe) tells "the database cannot be reached" from "the query is slow".
  */
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
+import { withinMs } from '../time-limit.js';
 
 type ApiGateway = ApiGatewayModule.ApiGateway;
 
@@ -213,7 +214,7 @@ const keyOf = (query: ExecutedQuery) =>
  * asked for `timeoutMs` without an answer. Cube's own work on it goes on (its queue gives it up at its
  * executionTimeout); the client's next try starts a new deadline.
  */
-function withDeadline(
+function withQueryDeadline(
   api: OrchestratorApiLike,
   options: { timeoutSeconds: number; databaseReachable?: () => Promise<boolean> },
 ): OrchestratorApiLike {
@@ -223,13 +224,11 @@ function withDeadline(
   /** A QueryTimeout becomes DatabaseUnavailable when the database does not answer a probe either. */
   const refine = async (e: unknown): Promise<unknown> => {
     if (classifyDbError(e) !== 'QueryTimeout' || !options.databaseReachable) return e;
-    let timer: NodeJS.Timeout | undefined;
-    const reachable = await Promise.race([
+    const reachable = await withinMs(
       options.databaseReachable().catch(() => false),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), PROBE_WAIT_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
+      PROBE_WAIT_MS,
+      () => undefined,
+    );
     return reachable === false
       ? new RetryableDbError('DatabaseUnavailable', 'the database did not answer a probe either', { cause: e })
       : e;
@@ -248,18 +247,10 @@ function withDeadline(
       asked.set(key, entry);
     }
     entry.pending++;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new RetryableDbError('QueryTimeout', `no answer within ${options.timeoutSeconds} s of the first request (SCU_QUERY_TIMEOUT)`),
-            ),
-          Math.max(0, entry.since + timeoutMs - now),
-        );
+      const result = await withinMs(api.executeQuery(query), Math.max(0, entry.since + timeoutMs - now), () => {
+        throw new RetryableDbError('QueryTimeout', `no answer within ${options.timeoutSeconds} s of the first request (SCU_QUERY_TIMEOUT)`);
       });
-      const result = await Promise.race([api.executeQuery(query), expired]);
       asked.delete(key);
       return result;
     } catch (e) {
@@ -268,7 +259,6 @@ function withDeadline(
       asked.delete(key);
       throw await refine(e);
     } finally {
-      clearTimeout(timer);
       entry.pending--;
       entry.lastSeen = performance.now();
     }
@@ -289,7 +279,7 @@ function withDeadline(
  * - `handleError` answers retryable failures with the 503 above (the driver's message logged only);
  * - `resToResultFn` adds `Retry-After` to such an answer on HTTP (a WebSocket message has no headers:
  *   it carries the same body and status 503);
- * - with `queryTimeoutSeconds`, every data query gets the deadline of `withDeadline`, and
+ * - with `queryTimeoutSeconds`, every data query gets the deadline of `withQueryDeadline`, and
  *   `databaseReachable` (the readiness probe) tells an unreachable database from a slow query.
  */
 export function installRetryableErrors(
@@ -330,7 +320,7 @@ export function installRetryableErrors(
       const api = await getAdapterApi(context);
       let deadlined = wrapped.get(api);
       if (!deadlined) {
-        deadlined = withDeadline(api, { timeoutSeconds: queryTimeoutSeconds, databaseReachable: options.databaseReachable });
+        deadlined = withQueryDeadline(api, { timeoutSeconds: queryTimeoutSeconds, databaseReachable: options.databaseReachable });
         wrapped.set(api, deadlined);
       }
       return deadlined;

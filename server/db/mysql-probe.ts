@@ -11,6 +11,7 @@
  * every later probe behind it).
  */
 import mysql from 'mysql2/promise';
+import { withinMs } from '../time-limit.js';
 
 export interface MysqlProbe {
   /** Resolves when the database answered `SELECT 1` within `timeoutMs`; rejects with why not. */
@@ -34,30 +35,24 @@ export function createMysqlProbe(
     async check() {
       if (closed) throw new Error('the probe is closed');
       let conn: mysql.Connection | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      });
+      const answer = async () => {
+        if (!connection) {
+          const { host, port, user, password, database } = db; // only what mysql2 knows (no `type`)
+          const opened = await mysql.createConnection({ host, port, user, password, database, connectTimeout: timeoutMs });
+          // An idle connection closed by the server: dropped, the next check opens another.
+          opened.on('error', () => drop(opened));
+          connection = opened;
+        }
+        conn = connection;
+        await conn.query('SELECT 1');
+      };
       try {
-        await Promise.race([
-          (async () => {
-            if (!connection) {
-              const { host, port, user, password, database } = db; // only what mysql2 knows (no `type`)
-              const opened = await mysql.createConnection({ host, port, user, password, database, connectTimeout: timeoutMs });
-              // An idle connection closed by the server: dropped, the next check opens another.
-              opened.on('error', () => drop(opened));
-              connection = opened;
-            }
-            conn = connection;
-            await conn.query('SELECT 1');
-          })(),
-          timeout,
-        ]);
+        await withinMs(answer(), timeoutMs, () => {
+          throw new Error(`no answer within ${timeoutMs} ms`);
+        });
       } catch (e) {
         drop(conn);
         throw e;
-      } finally {
-        clearTimeout(timer);
       }
     },
     async close() {
