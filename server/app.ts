@@ -28,7 +28,7 @@ import { serveDashboard, serveEmbedFrames, serveEmbedScript, serveExplorer } fro
 import { createMysqlProbe } from './db/mysql-probe.js';
 import { createHealth, PROBE_TIMEOUT_MS, type Health } from './health.js';
 import { ChangeTracker } from './refresh/change-tracker.js';
-import { startRefreshLoop, type RefreshLoop } from './refresh/refresh-loop.js';
+import { RetryPause, startRefreshLoop, type RefreshLoop } from './refresh/refresh-loop.js';
 import { requestLog } from './request-log.js';
 import { assertTokenCurrent, createCheckAuth } from './security/auth.js';
 import { MAX_REQUEST_BYTES, applyHttpSecurity } from './security/http-security.js';
@@ -261,27 +261,51 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
         .json({ error: 'This is a refresh worker (SCU_ROLE=refresh): it serves /readyz, /livez and /cubejs-api/v1/info only.' });
     });
   }
-  driver ??= await sourceDriverOf(core);
   let refreshLoop: RefreshLoop | undefined;
-  if (refreshes) {
-    // Every partition's refresh key reads the change tracker's log: it exists before the first query.
-    const sourceDriver = driver;
-    const tracker = new ChangeTracker({
-      dialect: config.database.type,
-      schema: config.changeLogSchema,
-      run: (sql) => sourceDriver.query(sql, []),
-      reconcileEverySeconds: config.reconcileEverySeconds,
-    });
-    await tracker.ensureTables();
-    // Its first pass before the first query: the partitions' build range is read from its state.
-    logRefreshEvent({ message: 'Change tracker pass', ...(await tracker.pass()) });
+  const startPause = new RetryPause();
+  /**
+   * The change tracker's tables and first pass, then the loop. Every partition's refresh key reads the
+   * tracker's log and the partitions' build range its state, so in `all` this runs before the port
+   * opens (before the first query). A database that cannot be reached is waited for (1 s, 2 s … 30 s
+   * between tries, each failure logged) rather than ending the process; a shutdown ends the wait.
+   */
+  const prepareRefresh = async (): Promise<void> => {
+    if (!refreshes) return;
+    let tracker: ChangeTracker | undefined;
+    while (!startPause.stopped) {
+      try {
+        // Cube tests a driver's connection when it creates it (and creates it again after a failure).
+        const sourceDriver = (driver ??= await sourceDriverOf(core));
+        tracker ??= new ChangeTracker({
+          dialect: config.database.type,
+          schema: config.changeLogSchema,
+          run: (sql) => sourceDriver.query(sql, []),
+          reconcileEverySeconds: config.reconcileEverySeconds,
+        });
+        await tracker.ensureTables();
+        logRefreshEvent({ message: 'Change tracker pass', ...(await tracker.pass()) });
+        break;
+      } catch (error) {
+        logRefreshEvent({
+          message: 'Change tracker pass',
+          error: String((error as Error)?.message ?? error),
+          retryInMs: startPause.nextWaitMs(),
+        });
+        await startPause.afterFailure();
+      }
+    }
+    if (startPause.stopped || !tracker) return;
     refreshLoop = startRefreshLoop({
       everySeconds: config.refreshKeyEverySeconds,
       tracker,
       refreshPreAggregations: () => runScheduledRefreshPass(core),
       log: logRefreshEvent,
     });
-  }
+  };
+  // A refresh worker serves nothing but health and info: its port opens first, so that /livez answers
+  // and /readyz says "not built yet" while it waits for the database.
+  const preparedBeforeListening = config.role !== 'refresh';
+  if (preparedBeforeListening) await prepareRefresh();
 
   const server = http.createServer(app);
   // Cube sizes WebSocket messages by this variable (default 50mb); REST bodies are bounded in http-security.ts.
@@ -292,6 +316,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     server.listen(config.port, '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const refreshPrepared = preparedBeforeListening ? Promise.resolve() : prepareRefresh();
   return {
     url: `http://localhost:${port}`,
     port,
@@ -299,8 +324,9 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
     core,
     health,
     async refreshRollups() {
+      await refreshPrepared;
       await refreshLoop?.runUntilBuilt();
-      health.markBuilt();
+      if (!startPause.stopped) health.markBuilt();
     },
     async close({ graceMs = 10_000 } = {}) {
       health.beginShutdown();
@@ -316,6 +342,7 @@ export async function createApp(config: ServerConfig, apiSecret: string): Promis
       // abandoned (server/main.ts exits at its deadline; the build statement dies with its connection).
       // Cube records a partition only once its table is built, so the refresh key still differs and the
       // next pass, here or in the next worker, builds that partition again.
+      startPause.stop();
       await settledWithin(refreshLoop?.stop() ?? Promise.resolve(), graceMs);
       // beforeShutdown stops the compiler-cache and refresh timers, which shutdown() leaves running.
       await core.beforeShutdown();

@@ -5,6 +5,11 @@
  * that is still running when the next is due makes that one wait, never overlap. A Cube pass that ends
  * before every partition is built (a long build outlasts Cube's "Continue wait") is followed by the
  * next tick after a second, not after the interval, so a large first build runs back to back.
+ *
+ * A tick that fails (the database cut, reset or too slow) is logged and never ends the process: the
+ * timer's next tick tries again, and the first build (`runUntilBuilt`) retries after 1 s, then 2, 4 …
+ * up to RETRY_CAP_MS, until it finishes or the loop is stopped. Before, a failed first tick rejected
+ * and server/main.ts exited: a database blip during a long first build left nothing serving at all.
  */
 import type { ChangeTracker, TrackerPass } from './change-tracker.js';
 
@@ -22,8 +27,55 @@ export interface RefreshLoop {
   stop(): Promise<void>;
 }
 
+/** The longest wait between two tries of work that keeps failing. */
+export const RETRY_CAP_MS = 30_000;
+
+/**
+ * The wait between tries of work that fails while the database is away: 1 s, then 2, 4 … up to
+ * RETRY_CAP_MS after consecutive failures; `stop()` ends a wait at once and makes `stopped` true.
+ */
+export class RetryPause {
+  stopped = false;
+  private failures = 0;
+  private wake: (() => void) | undefined;
+
+  /** The work succeeded: the next failure waits 1 s again. */
+  succeeded(): void {
+    this.failures = 0;
+  }
+
+  /** The wait the next `afterFailure()` will take. */
+  nextWaitMs(): number {
+    return Math.min(RETRY_CAP_MS, 1000 * 2 ** this.failures);
+  }
+
+  /** Counts a failure and waits before the next try. */
+  afterFailure(): Promise<void> {
+    const ms = this.nextWaitMs();
+    this.failures += 1;
+    return this.wait(ms);
+  }
+
+  wait(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+}
+
 export function startRefreshLoop(options: RefreshLoopOptions): RefreshLoop {
   let stopped = false;
+  const firstBuildPause = new RetryPause();
 
   // Idle passes are summed into one line a minute; a pass that changed something is logged at once.
   let idle = { passes: 0, dbMs: 0, refreshMs: 0, since: performance.now() };
@@ -73,7 +125,8 @@ export function startRefreshLoop(options: RefreshLoopOptions): RefreshLoop {
     }
     return result;
   };
-  const logError = (error: unknown) => options.log({ message: 'Change tracker pass', error: String((error as Error)?.message ?? error) });
+  const errorText = (error: unknown) => String((error as Error)?.message ?? error);
+  const logError = (error: unknown) => options.log({ message: 'Change tracker pass', error: errorText(error) });
 
   const timer = setInterval(() => {
     if (stopped || running) return;
@@ -83,10 +136,20 @@ export function startRefreshLoop(options: RefreshLoopOptions): RefreshLoop {
 
   return {
     async runUntilBuilt() {
-      while (!stopped && !(await runTick(false)).finished) await new Promise((r) => setTimeout(r, 1000));
+      while (!stopped) {
+        try {
+          if ((await runTick(false)).finished) return;
+          firstBuildPause.succeeded();
+          await firstBuildPause.wait(1000);
+        } catch (error) {
+          options.log({ message: 'Change tracker pass', error: errorText(error), retryInMs: firstBuildPause.nextWaitMs() });
+          await firstBuildPause.afterFailure();
+        }
+      }
     },
     async stop() {
       stopped = true;
+      firstBuildPause.stop();
       clearInterval(timer);
       clearTimeout(followUp);
       if (running) await running.catch(() => undefined);

@@ -25,6 +25,7 @@ import { sourceDriverOf } from '../../../server/cube/private-api.js';
 import { seedMysql } from '../../../server/db/seed/index.js';
 import { mintToken } from '../../../server/security/tokens.js';
 import { referenceFigures, referenceLines, type Measure, type ReferenceQuery } from '../../support/reference-sql.js';
+import { RoleProcess, STARTED_LINE } from '../../support/role-process.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { MYSQL, startTestServer, TEST_API_SECRET } from '../../support/test-server.js';
 import { apiQuery, canonical, groupsOf, usedPreAggregationsOf } from '../model/model-client.js';
@@ -34,6 +35,10 @@ const DATABASE = 'scu_outage';
 const SCHEMA = `${DATABASE}_pre_aggregations`;
 /** The `api` instance's pre-aggregations schema, where no worker ever builds anything. */
 const UNBUILT_SCHEMA = 'scu_out_none';
+/** A refresh worker's log line for a pass that failed and will be tried again. */
+const FAILED_PASS = /"message":"Change tracker pass","error":.*"retryInMs":\d+/;
+/** The schema of the worker whose first build starts while the link is cut. */
+const FIRST_BUILD_SCHEMA = 'scu_out_first';
 const SEED = { scale: 0.03, seed: 13, clinics: 2, years: 1, endDate: '2026-06-30' } as const;
 const CLINIC = 1;
 const FROM = '2026-01-01';
@@ -60,7 +65,15 @@ const onUnhandled = (e: unknown) => unhandled.push(String((e as Error)?.stack ??
 
 async function dropDatabases(): Promise<void> {
   const admin = await mysql.createConnection(MYSQL);
-  for (const name of [DATABASE, SCHEMA, `${SCHEMA}_changes`, UNBUILT_SCHEMA, `${UNBUILT_SCHEMA}_changes`]) {
+  for (const name of [
+    DATABASE,
+    SCHEMA,
+    `${SCHEMA}_changes`,
+    UNBUILT_SCHEMA,
+    `${UNBUILT_SCHEMA}_changes`,
+    FIRST_BUILD_SCHEMA,
+    `${FIRST_BUILD_SCHEMA}_changes`,
+  ]) {
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
   }
   await admin.end();
@@ -409,6 +422,50 @@ describe('database outages through a TCP proxy', () => {
       }
     } finally {
       await api.close({ graceMs: 2000 });
+    }
+  });
+
+  it('a refresh worker whose start and then first build meet a database outage keeps trying (alive, not ready) and finishes once it is back', async () => {
+    // Its own proxy, cut before the worker starts: the first tick fails at its first statement.
+    const link = await startTcpProxy({ target: { host: MYSQL.host, port: MYSQL.port } });
+    link.cut();
+    const worker = await RoleProcess.spawn('refresh', DATABASE, FIRST_BUILD_SCHEMA, {
+      CUBEJS_DB_HOST: '127.0.0.1',
+      CUBEJS_DB_PORT: String(link.port),
+      SCU_QUERY_TIMEOUT: `${QUERY_TIMEOUT_SECONDS}s`,
+    });
+    try {
+      await worker.server.waitForLog(FAILED_PASS, 90_000);
+      // Before the fix the failed first pass ended the process (exit 1) and nothing ever built.
+      expect(worker.server.child.exitCode, worker.tail()).toBeNull();
+      const notReady = await worker.get('/readyz');
+      expect(notReady.status).toBe(503);
+      await link.restore();
+      // Its first tracker pass done, Cube's first build runs (slowed, so that it is still running): the
+      // database goes away mid-build, as in a restart, for 10 s.
+      link.slow(200);
+      await worker.server.waitForLog(/"message":"Change tracker pass","months"/, 90_000);
+      const failedBefore = worker.server.log.filter((line) => FAILED_PASS.test(line.text)).length;
+      await link.refuse();
+      link.reset();
+      expect(worker.hasLogged(STARTED_LINE.refresh), 'the first build was over before the outage').toBe(false);
+      // Until a pass has failed on it (before the fix, that failure ended the process with exit 1).
+      const outageStart = performance.now();
+      while (worker.server.log.filter((line) => FAILED_PASS.test(line.text)).length === failedBefore) {
+        expect(worker.server.child.exitCode, worker.tail()).toBeNull();
+        expect(performance.now() - outageStart, 'no pass failed during the outage').toBeLessThan(120_000);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(worker.server.child.exitCode, worker.tail()).toBeNull();
+      expect((await worker.get('/readyz')).status).toBe(503);
+      await link.restore();
+      await worker.waitUntilStarted(150_000);
+      expect((await worker.get('/readyz')).status).toBe(200);
+      expect(await worker.terminate()).toEqual({ code: 0, signal: null });
+    } finally {
+      await worker.kill();
+      await link.close();
     }
   });
 
