@@ -20,7 +20,17 @@ async function main(): Promise<void> {
     await ensureDemoDatabase(config.database.databasePath, config.demoScale, log);
   }
   const secret = config.apiSecret ?? demoSecret(config.dataDir);
+  // Until the server runs (a process of role `all` waits here for an unreachable database), a signal
+  // has nothing in flight to finish: exit 0 at once, as a graceful shutdown does.
+  const beforeStart = (signal: string) => {
+    log(`${signal} before the server started: exiting`);
+    process.exit(0);
+  };
+  process.on('SIGINT', beforeStart);
+  process.on('SIGTERM', beforeStart);
   const app = await createApp(config, secret);
+  process.off('SIGINT', beforeStart);
+  process.off('SIGTERM', beforeStart);
   const shutdown = onShutdownSignals(app, config.shutdownDrainSeconds);
   const { info } = app;
   const what =

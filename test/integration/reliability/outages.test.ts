@@ -469,6 +469,24 @@ describe('database outages through a TCP proxy', () => {
     }
   });
 
+  it('a process of role all waits for an unreachable database before opening its port, and exits 0 on SIGTERM meanwhile', async () => {
+    const link = await startTcpProxy({ target: { host: MYSQL.host, port: MYSQL.port } });
+    await link.refuse();
+    const all = await RoleProcess.spawn('all', DATABASE, FIRST_BUILD_SCHEMA, {
+      CUBEJS_DB_HOST: '127.0.0.1',
+      CUBEJS_DB_PORT: String(link.port),
+    });
+    try {
+      await all.server.waitForLog(FAILED_PASS, 60_000);
+      await all.server.waitForLog(FAILED_PASS, 60_000);
+      expect(all.hasLogged(/— role all,/), 'opened its port without the change tracker').toBe(false);
+      expect(await all.terminate()).toEqual({ code: 0, signal: null });
+    } finally {
+      await all.kill();
+      await link.close();
+    }
+  });
+
   it('left nothing unhandled in the process (no unhandled rejection, no uncaught exception)', () => {
     expect(unhandled).toEqual([]);
   });
