@@ -487,6 +487,37 @@ describe('database outages through a TCP proxy', () => {
     }
   });
 
+  it('an api instance started while the database is unreachable opens its port, answers DatabaseUnavailable, and serves once it is back', async () => {
+    const link = await startTcpProxy({ target: { host: MYSQL.host, port: MYSQL.port } });
+    await link.refuse();
+    // Before: its start asked Cube for the driver, whose connection test failed, and the process exited 1.
+    const api = await RoleProcess.start(
+      'api',
+      DATABASE,
+      SCHEMA,
+      {
+        CUBEJS_DB_HOST: '127.0.0.1',
+        CUBEJS_DB_PORT: String(link.port),
+        CUBEJS_API_SECRET: TEST_API_SECRET,
+        SCU_QUERY_TIMEOUT: `${QUERY_TIMEOUT_SECONDS}s`,
+      },
+      60_000,
+    );
+    try {
+      expect((await api.get('/livez')).status).toBe(200);
+      const ready = await api.get('/readyz');
+      expect([ready.status, ready.body.status]).toEqual([503, 'database-unreachable']);
+      expectRetryable(await loadRest('usage', api.baseUrl), ['DatabaseUnavailable']);
+      await link.restore();
+      await expectFigures(await loadRest('usage', api.baseUrl));
+      expect((await api.get('/readyz')).status).toBe(200);
+      expect(await api.terminate()).toEqual({ code: 0, signal: null });
+    } finally {
+      await api.kill();
+      await link.close();
+    }
+  });
+
   it('left nothing unhandled in the process (no unhandled rejection, no uncaught exception)', () => {
     expect(unhandled).toEqual([]);
   });
